@@ -1,0 +1,214 @@
+// Element-wise activations and their derivatives, by id (table in src/ids.ts).
+//   y  (n) pre-activation, read      a  (n) post-activation a = f(y)
+//   dA (n) dLoss/da, read            dY (n) dLoss/dy = dA * f'(y), may alias dA
+// p0, p1 carry the activation's parameters (alpha, negativeSlope, minVal/maxVal,
+// lambda, beta/threshold, gelu's approximate flag). Transcendentals run in f64
+// and round once to f32. Derivatives at kinks follow PyTorch's convention.
+// prelu and rrelu in training need per-layer state and have their own kernels.
+
+export const IDENTITY = 0, RELU = 1, TANH = 2, SIGMOID = 3, ELU = 4, LEAKY_RELU = 5;
+export const ATAN = 6, HARDSIGMOID = 7, HARDTANH = 8, PRELU = 9, RELU6 = 10, RRELU = 11;
+export const CELU = 12, SELU = 13, GELU = 14, HARDSHRINK = 15, SOFTSHRINK = 16;
+export const LOGSIGMOID = 17, SOFTSIGN = 18, TANHSHRINK = 19, SOFTPLUS = 20, SILU = 21;
+export const MISH = 22, HARDSWISH = 23, HARD_ATAN = 24;
+
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+const SQRT_2_OVER_PI = 0.7978845608028654;   // sqrt(2/pi), gelu's tanh form
+const GELU_CUBIC = 0.044715;
+const INV_SQRT_2 = 0.7071067811865476;
+const INV_SQRT_2PI = 0.3989422804014327;     // 1/sqrt(2*pi), the normal density at 0
+const HALF_PI = 1.5707963267948966;
+
+// @ts-ignore: decorator
+@inline function sigmoid(x: f64): f64 {
+  // never exp of a large positive number
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+// log(1 + e^x) without overflow
+// @ts-ignore: decorator
+@inline function softplus1(x: f64): f64 {
+  return max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+
+// erfc with fractional error below 1.2e-7 everywhere: the Chebyshev fit
+// published in Numerical Recipes (erfcc), enough for an f32 result.
+export function erfc(z: f64): f64 {
+  const x = Math.abs(z);
+  const t = 1 / (1 + 0.5 * x);
+  const r = t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
+    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
+    t * (-0.82215223 + t * 0.17087277)))))))));
+  return z >= 0 ? r : 2 - r;
+}
+
+// The standard normal CDF, Phi(x) = erfc(-x/sqrt 2)/2, accurate in the tails.
+// @ts-ignore: decorator
+@inline function normalCdf(x: f64): f64 { return 0.5 * erfc(-x * INV_SQRT_2); }
+
+// f(x) for one element.
+export function act(id: i32, x: f64, p0: f64, p1: f64): f64 {
+  switch (id) {
+    case IDENTITY: return x;
+    case RELU: return x > 0 ? x : 0;
+    case TANH: return Math.tanh(x);
+    case SIGMOID: return sigmoid(x);
+    case ELU: return x > 0 ? x : p0 * Math.expm1(x);
+    case LEAKY_RELU: case PRELU: case RRELU: return x > 0 ? x : p0 * x; // p0 = slope
+    case ATAN: return Math.atan(x);
+    case HARDSIGMOID: return x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5;
+    case HARDTANH: return x < p0 ? p0 : x > p1 ? p1 : x;
+    case RELU6: return x < 0 ? 0 : x > 6 ? 6 : x;
+    case CELU: return x > 0 ? x : p0 * Math.expm1(x / p0);
+    case SELU: return SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x));
+    case GELU: {
+      if (p0 != 0) { // approximate: 'tanh'
+        const u = SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x);
+        return 0.5 * x * (1 + Math.tanh(u));
+      }
+      return x * normalCdf(x);
+    }
+    case HARDSHRINK: return x > p0 || x < -p0 ? x : 0;
+    case SOFTSHRINK: return x > p0 ? x - p0 : x < -p0 ? x + p0 : 0;
+    case LOGSIGMOID: return -softplus1(-x);
+    case SOFTSIGN: return x / (1 + Math.abs(x));
+    case TANHSHRINK: return x - Math.tanh(x);
+    case SOFTPLUS: { // p0 = beta, p1 = threshold: linear above threshold, as PyTorch
+      const bx = p0 * x;
+      return bx > p1 ? x : softplus1(bx) / p0;
+    }
+    case SILU: return x * sigmoid(x);
+    case MISH: return x * Math.tanh(softplus1(x));
+    case HARDSWISH: return x <= -3 ? 0 : x >= 3 ? x : x * (x + 3) / 6;
+    case HARD_ATAN: return x < -HALF_PI ? -HALF_PI : x > HALF_PI ? HALF_PI : x;
+    default: return NaN; // unreachable: ids are checked in TypeScript
+  }
+}
+
+// f'(x) for one element; `fx` is f(x) when the derivative is cheaper from it.
+export function actGrad(id: i32, x: f64, fx: f64, p0: f64, p1: f64): f64 {
+  switch (id) {
+    case IDENTITY: return 1;
+    case RELU: return x > 0 ? 1 : 0;
+    case TANH: return 1 - fx * fx;
+    case SIGMOID: return fx * (1 - fx);
+    case ELU: return x > 0 ? 1 : p0 * Math.exp(x);
+    case LEAKY_RELU: case PRELU: case RRELU: return x > 0 ? 1 : p0;
+    case ATAN: return 1 / (1 + x * x);
+    case HARDSIGMOID: return x > -3 && x < 3 ? 1.0 / 6.0 : 0;
+    case HARDTANH: return x > p0 && x < p1 ? 1 : 0;
+    case RELU6: return x > 0 && x < 6 ? 1 : 0;
+    case CELU: return x > 0 ? 1 : Math.exp(x / p0);
+    case SELU: return SELU_SCALE * (x > 0 ? 1 : SELU_ALPHA * Math.exp(x));
+    case GELU: {
+      if (p0 != 0) {
+        const u = SQRT_2_OVER_PI * (x + GELU_CUBIC * x * x * x);
+        const th = Math.tanh(u);
+        return 0.5 * (1 + th) + 0.5 * x * (1 - th * th) * SQRT_2_OVER_PI * (1 + 3 * GELU_CUBIC * x * x);
+      }
+      return normalCdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+    }
+    case HARDSHRINK: case SOFTSHRINK: return x > p0 || x < -p0 ? 1 : 0;
+    case LOGSIGMOID: return sigmoid(-x);
+    case SOFTSIGN: { const d = 1 + Math.abs(x); return 1 / (d * d); }
+    case TANHSHRINK: { const th = Math.tanh(x); return th * th; }
+    case SOFTPLUS: { const bx = p0 * x; return bx > p1 ? 1 : sigmoid(bx); }
+    case SILU: { const s = sigmoid(x); return s * (1 + x * (1 - s)); }
+    case MISH: {
+      const sp = softplus1(x), th = Math.tanh(sp);
+      return th + x * (1 - th * th) * sigmoid(x);
+    }
+    case HARDSWISH: return x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : 1;
+    case HARD_ATAN: return x > -HALF_PI && x < HALF_PI ? 1 : 0;
+    default: return NaN;
+  }
+}
+
+// a[k] = f(y[k]) for k < n.
+export function activationForward(id: i32, a: usize, y: usize, n: i32, p0: f32, p1: f32): void {
+  if (id == RELU) {
+    // SIMD body and scalar tail
+    const n4 = n & ~3, z = f32x4.splat(0);
+    for (let k = 0; k < n4; k += 4) {
+      const off = <usize>k << 2;
+      v128.store(a + off, f32x4.max(v128.load(y + off), z));
+    }
+    for (let k = n4; k < n; k++) {
+      const off = <usize>k << 2;
+      store<f32>(a + off, max<f32>(load<f32>(y + off), 0));
+    }
+    return;
+  }
+  if (id == IDENTITY) {
+    if (a != y) memory.copy(a, y, <usize>n << 2);
+    return;
+  }
+  for (let k = 0; k < n; k++) {
+    const off = <usize>k << 2;
+    store<f32>(a + off, <f32>act(id, <f64>load<f32>(y + off), p0, p1));
+  }
+}
+
+// dY[k] = dA[k] * f'(y[k]) for k < n (dY may alias dA).
+export function activationBackward(id: i32, dY: usize, dA: usize, y: usize, a: usize,
+                                   n: i32, p0: f32, p1: f32): void {
+  if (id == IDENTITY) {
+    if (dY != dA) memory.copy(dY, dA, <usize>n << 2);
+    return;
+  }
+  if (id == RELU) {
+    // mask dA by y > 0 (relu'(0) = 0)
+    const n4 = n & ~3, z = f32x4.splat(0);
+    for (let k = 0; k < n4; k += 4) {
+      const off = <usize>k << 2;
+      const keep = f32x4.gt(v128.load(y + off), z);
+      v128.store(dY + off, v128.and(v128.load(dA + off), keep));
+    }
+    for (let k = n4; k < n; k++) {
+      const off = <usize>k << 2;
+      store<f32>(dY + off, load<f32>(y + off) > 0 ? load<f32>(dA + off) : 0);
+    }
+    return;
+  }
+  for (let k = 0; k < n; k++) {
+    const off = <usize>k << 2;
+    const x = <f64>load<f32>(y + off);
+    // tanh and sigmoid take f(x) from `a` in f64 for accuracy, not the f32 copy
+    const fx = id == TANH || id == SIGMOID ? act(id, x, p0, p1) : 0;
+    store<f32>(dY + off, <f32>(<f64>load<f32>(dA + off) * actGrad(id, x, fx, p0, p1)));
+  }
+}
+
+// prelu with a learnable slope, one per layer (nSlope = 1) or per unit (nSlope = nOut).
+//   y, a (B, nOut); slope (nSlope)
+export function preluForward(a: usize, y: usize, slope: usize, B: i32, nOut: i32, nSlope: i32): void {
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < nOut; i++) {
+      const off = <usize>(b * nOut + i) << 2;
+      const x = load<f32>(y + off);
+      const s = load<f32>(slope + (<usize>(nSlope == 1 ? 0 : i) << 2));
+      store<f32>(a + off, x > 0 ? x : s * x);
+    }
+  }
+}
+
+// dY = dA * prelu'(y); dSlope[i or 0] += sum over x <= 0 of dA * y (accumulated).
+export function preluBackward(dY: usize, dSlope: usize, dA: usize, y: usize, slope: usize,
+                              B: i32, nOut: i32, nSlope: i32): void {
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < nOut; i++) {
+      const off = <usize>(b * nOut + i) << 2;
+      const x = load<f32>(y + off), g = load<f32>(dA + off);
+      const sAt = <usize>(nSlope == 1 ? 0 : i) << 2;
+      if (x > 0) {
+        store<f32>(dY + off, g);
+      } else {
+        store<f32>(dSlope + sAt, load<f32>(dSlope + sAt) + g * x);
+        store<f32>(dY + off, g * load<f32>(slope + sAt));
+      }
+    }
+  }
+}

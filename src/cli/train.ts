@@ -1,0 +1,90 @@
+// neurone train: build an MLP, train it on a dataset, report train and test
+// error, loss and speed (or one JSON object with --json).
+import type { Command } from 'commander';
+import { init } from '../backend/index.js';
+import { Mlp } from '../mlp.js';
+import { LOSSES, resolveLoss, type Spec } from '../ids.js';
+import { dataOptions, dataFrom, asPm1, asClass, int, float, intList } from './common.js';
+import { progress } from './progress.js';
+
+/** Builds a spec from a name and optional JSON parameters ("gelu" or '{"name":"gelu","approximate":"tanh"}'). */
+export function specArg(v: string): Spec {
+  const s = v.trim();
+  if (s.startsWith('{')) {
+    try { return JSON.parse(s); } catch { throw new Error(`not valid JSON: ${s}`); }
+  }
+  return s;
+}
+
+export function registerTrain(program: Command): void {
+  const cmd = program.command('train').description('train an MLP and report train/test error, loss and samples per second');
+  dataOptions(cmd)
+    .option('--hidden <sizes>', 'hidden layer widths, e.g. 128 or 256,256 (0 for none: a single linear layer)', intList('--hidden'), [128])
+    .option('--activation <name|json>', 'hidden activation (see neurone list)', 'relu')
+    .option('--loss <name|json>', 'loss (default cross_entropy, or hinge for ±1 data)')
+    .option('--optimizer <name|json>', 'optimizer (see neurone list)', 'sgd')
+    .option('--lr <rate>', 'learning rate (default: the optimizer\'s)', float('--lr', 0))
+    .option('--momentum <mu>', 'momentum (sgd, rmsprop)', float('--momentum', 0))
+    .option('--weight-decay <wd>', 'weight decay', float('--weight-decay', 0))
+    .option('--schedule <name|json>', 'learning-rate schedule (see neurone list)', 'constant')
+    .option('--epochs <n>', 'epochs', int('--epochs', 0), 1)
+    .option('--batch-size <n>', 'mini-batch size', int('--batch-size'), 32)
+    .option('--seed <seed>', 'seed of the weights and shuffles', int('--seed', 0), 0)
+    .option('--backend <name>', 'wasm or js', 'wasm')
+    .option('--json', 'print one JSON object instead of text')
+    .action(async (o) => {
+      const log = progress(false);
+      const ds = await dataFrom(o);
+      const lossSpec = o.loss ? specArg(o.loss) : ds.labels === 'pm1' ? 'hinge' : 'cross_entropy';
+      const loss = resolveLoss(lossSpec, '--loss');
+      const kind = LOSSES[loss.name].labels;
+      const notes: string[] = [];
+      const conv = (y: Int32Array) => {
+        const r = kind === 'pm1' ? asPm1(ds, y) : kind === 'class' ? asClass(ds, y) : { y, note: undefined };
+        if (r.note && !notes.includes(r.note)) notes.push(r.note);
+        return r.y;
+      };
+      const yTrain = conv(ds.train.y), yTest = ds.test ? conv(ds.test.y) : undefined;
+      const outputs = kind === 'pm1' ? 1 : kind === 'prob' ? 1 : ds.labels === 'pm1' && kind === 'real' ? 1 : ds.classes;
+      const hidden: number[] = o.hidden.filter((h: number) => h > 0);
+      if (o.backend !== 'js') await init();
+      const net = new Mlp({ sizes: [ds.train.x.cols, ...hidden, outputs], activation: specArg(o.activation), seed: o.seed, backend: o.backend });
+      const optSpec = specArg(o.optimizer);
+      const extra: Record<string, unknown> = {};
+      if (o.momentum !== undefined) extra.momentum = o.momentum;
+      if (o.weightDecay !== undefined) extra.weightDecay = o.weightDecay;
+      const optimizer = typeof optSpec === 'string' ? { name: optSpec, ...extra } : { ...extra, ...optSpec };
+      for (const n of notes) log.log(n);
+      if (!o.json) log.log(`${ds.name}: ${ds.train.x.rows} training rows${ds.test ? `, ${ds.test.x.rows} test rows` : ''}; ` +
+        `net ${net.sizes.join('-')} (${net.activations[0]}), ${net.nParams} parameters, backend ${net.backend}`);
+      const steps = Math.ceil(ds.train.x.rows / Math.min(o.batchSize, ds.train.x.rows));
+      if (o.epochs > 0) log.start(steps, `epoch 1/${o.epochs}`);
+      const result = net.fit(ds.train.x, yTrain, {
+        loss: lossSpec, optimizer, lr: o.lr, schedule: specArg(o.schedule), epochs: o.epochs, batchSize: o.batchSize, seed: o.seed,
+        onStep: (s, l) => { if (s % 20 === 0) log.update(((s - 1) % steps) + 1, `loss ${l.toFixed(4)}`); },
+        onEpoch: (e) => {
+          // at most ~20 epoch lines, always the last one
+          const every = Math.ceil(e.epochs / 20);
+          log.stop(e.epoch % every !== 0 && e.epoch !== e.epochs ? undefined : `epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, lr ${+e.lr.toPrecision(4)}, ` +
+            `${Math.round(e.samplesPerSecond)} samples/s`);
+          if (e.epoch < e.epochs) log.start(steps, `epoch ${e.epoch + 1}/${e.epochs}`);
+        },
+      });
+      log.stop();
+      const tr = net.evaluate(ds.train.x, yTrain, { loss: lossSpec });
+      const te = ds.test && yTest ? net.evaluate(ds.test.x, yTest, { loss: lossSpec }) : undefined;
+      const out: Record<string, unknown> = {
+        data: ds.name, sizes: net.sizes, parameters: net.nParams, backend: net.backend, loss: loss.name,
+        epochs: o.epochs, trainError: tr.error, trainLoss: tr.loss,
+        ...(te ? { testError: te.error, testLoss: te.loss } : {}),
+        samplesPerSecond: result.samplesPerSecond, seconds: result.seconds,
+        ...(notes.length ? { notes } : {}),
+      };
+      if (o.json) { process.stdout.write(JSON.stringify(out) + '\n'); return; }
+      const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+      process.stdout.write(
+        `train error ${pct(tr.error)}  train loss ${tr.loss.toFixed(4)}\n` +
+        (te ? `test error  ${pct(te.error)}  test loss  ${te.loss.toFixed(4)}\n` : '') +
+        `${Math.round(result.samplesPerSecond)} samples/s, ${result.seconds.toFixed(1)} s of training\n`);
+    });
+}

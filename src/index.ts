@@ -1,0 +1,9 @@
+// neurone: the lecture's neural networks, real and fast.
+// Everything a user imports comes from here.
+export { init, isInitialized, getKernels, relaxedSimdSupported, type InitOptions, type Kernels, type WasmSource } from './backend/index.js';
+export { Mlp, type MlpOptions, type LayerSpec, type FitOptions, type FitResult, type EpochInfo, type EvalResult } from './mlp.js';
+export { matrix, toMatrix, type Matrix, type MatrixLike, type Labels } from './matrix.js';
+export { Rng } from './rng.js';
+export { ACTIVATIONS, LOSSES, OPTIMIZERS, resolveActivation, resolveLoss, resolveOptimizer, catalogue, type Spec } from './ids.js';
+export { resolveSchedule, scheduleCatalogue, type Schedule } from './schedules.js';
+export * from './data/index.js';

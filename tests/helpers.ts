@@ -1,0 +1,31 @@
+// Shared by the tests: the backends under test, seeded data, f64 reference
+// math, and the reference fixtures (read from ../shared/fixtures beside the
+// checkout; tests that need a fixture are skipped with a note when it is absent).
+import { existsSync, readFileSync } from 'node:fs';
+import { init, Rng, type Matrix } from '../src/index.js';
+
+export const FIXTURES = new URL('../../shared/fixtures/', import.meta.url);
+
+export function fixture<T = any>(name: string): T | null {
+  const u = new URL(name, FIXTURES);
+  return existsSync(u) ? JSON.parse(readFileSync(u, 'utf8')) : null;
+}
+
+let ready: Promise<unknown> | null = null;
+/** Loads the wasm core once per test file. */
+export function setup(): Promise<unknown> { return (ready ??= init()); }
+
+/** A (rows, cols) matrix of uniform values in [lo, hi). */
+export function randomMatrix(rows: number, cols: number, seed: number, lo = -1, hi = 1): Matrix {
+  const r = new Rng(seed), data = new Float32Array(rows * cols);
+  for (let k = 0; k < data.length; k++) data[k] = r.range(lo, hi);
+  return { data, rows, cols };
+}
+
+/** max |a - b| / max(1, |b|) over the elements. */
+export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k] - b[k]) / Math.max(1, Math.abs(b[k])));
+  return m;
+}
