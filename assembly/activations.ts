@@ -176,8 +176,8 @@ export function activationBackward(id: i32, dY: usize, dA: usize, y: usize, a: u
   for (let k = 0; k < n; k++) {
     const off = <usize>k << 2;
     const x = <f64>load<f32>(y + off);
-    // tanh and sigmoid take f(x) from `a` in f64 for accuracy, not the f32 copy
-    const fx = id == TANH || id == SIGMOID ? act(id, x, p0, p1) : 0;
+    // tanh and sigmoid read f(x) back from `a` instead of recomputing it
+    const fx = id == TANH || id == SIGMOID ? <f64>load<f32>(a + off) : 0;
     store<f32>(dY + off, <f32>(<f64>load<f32>(dA + off) * actGrad(id, x, fx, p0, p1)));
   }
 }

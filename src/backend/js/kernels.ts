@@ -85,13 +85,13 @@ export class JsKernels implements Kernels {
     for (let k = 0; k < n; k++) f[a0 + k] = act(id, f[y0 + k], p0, p1);
   }
 
-  activationBackward(id: number, dY: number, dA: number, y: number, _a: number,
+  activationBackward(id: number, dY: number, dA: number, y: number, a: number,
                      n: number, p0: number, p1: number): void {
-    const f = this.mem.f32, d0 = dY >> 2, g0 = dA >> 2, y0 = y >> 2;
+    const f = this.mem.f32, d0 = dY >> 2, g0 = dA >> 2, y0 = y >> 2, a0 = a >> 2;
     p0 = Math.fround(p0); p1 = Math.fround(p1);
     for (let k = 0; k < n; k++) {
       const x = f[y0 + k];
-      const fx = id === TANH || id === SIGMOID ? act(id, x, p0, p1) : 0;
+      const fx = id === TANH || id === SIGMOID ? f[a0 + k] : 0;
       f[d0 + k] = f[g0 + k] * actGrad(id, x, fx, p0, p1);
     }
   }
