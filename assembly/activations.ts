@@ -5,6 +5,8 @@
 // lambda, beta/threshold, gelu's approximate flag). Transcendentals run in f64
 // and round once to f32. Derivatives at kinks follow PyTorch's convention.
 // prelu and rrelu in training need per-layer state and have their own kernels.
+// relu, tanh and sigmoid (the common cases) take f32x4 paths (simdmath.ts).
+import { mapLanes, LANE_TANH, LANE_SIGMOID } from './simdmath';
 
 export const IDENTITY = 0, RELU = 1, TANH = 2, SIGMOID = 3, ELU = 4, LEAKY_RELU = 5;
 export const ATAN = 6, HARDSIGMOID = 7, HARDTANH = 8, PRELU = 9, RELU6 = 10, RRELU = 11;
@@ -146,6 +148,8 @@ export function activationForward(id: i32, a: usize, y: usize, n: i32, p0: f32, 
     if (a != y) memory.copy(a, y, <usize>n << 2);
     return;
   }
+  if (id == TANH) { mapLanes(a, y, n, LANE_TANH); return; }
+  if (id == SIGMOID) { mapLanes(a, y, n, LANE_SIGMOID); return; }
   for (let k = 0; k < n; k++) {
     const off = <usize>k << 2;
     store<f32>(a + off, <f32>act(id, <f64>load<f32>(y + off), p0, p1));
@@ -170,6 +174,22 @@ export function activationBackward(id: i32, dY: usize, dA: usize, y: usize, a: u
     for (let k = n4; k < n; k++) {
       const off = <usize>k << 2;
       store<f32>(dY + off, load<f32>(y + off) > 0 ? load<f32>(dA + off) : 0);
+    }
+    return;
+  }
+  if (id == TANH || id == SIGMOID) {
+    // f' from the stored output: 1 - a^2 (tanh), a (1 - a) (sigmoid)
+    const n4 = n & ~3, one = f32x4.splat(1);
+    for (let k = 0; k < n4; k += 4) {
+      const off = <usize>k << 2;
+      const av = v128.load(a + off);
+      const d = id == TANH ? f32x4.sub(one, f32x4.mul(av, av)) : f32x4.mul(av, f32x4.sub(one, av));
+      v128.store(dY + off, f32x4.mul(v128.load(dA + off), d));
+    }
+    for (let k = n4; k < n; k++) {
+      const off = <usize>k << 2;
+      const av = load<f32>(a + off);
+      store<f32>(dY + off, load<f32>(dA + off) * (id == TANH ? 1 - av * av : av * (1 - av)));
     }
     return;
   }

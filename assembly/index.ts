@@ -10,10 +10,11 @@ export function alloc(bytes: usize): usize {
 }
 export function free(p: usize): void { heap.free(p); }
 
-export { gemmAcc, transpose, peakProbe } from './gemm';
+export { gemmAcc, transpose, peakProbe, peakFlopsPerIter } from './gemm';
 export { denseForward, denseBackward } from './dense';
 export { activationForward, activationBackward, preluForward, preluBackward } from './activations';
 export { lossForward, errorCount } from './losses';
 export { optimStep } from './optim';
 export { nextU32, nextUniform } from './rng';
+export { expV, tanhV, sigmoidV } from './simdmath';
 export { forward, trainStep, evaluate, predict } from './train';

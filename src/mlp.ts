@@ -358,9 +358,12 @@ export class Mlp {
       if (t) f.set(t.data.subarray(from * t.width, (from + n) * t.width), to);
       return;
     }
+    const xd = x.data;
     for (let r = 0; r < n; r++) {
       const src = idx[from + r];
-      f.set(x.data.subarray(src * D, (src + 1) * D), xo + r * D);
+      // short rows element by element (a subarray per row costs more than the copy)
+      if (D <= 32) for (let j = 0; j < D; j++) f[xo + r * D + j] = xd[src * D + j];
+      else f.set(xd.subarray(src * D, (src + 1) * D), xo + r * D);
       if (t) {
         if (t.width === 1) f[to + r] = t.data[src];
         else f.set(t.data.subarray(src * t.width, (src + 1) * t.width), to + r * t.width);

@@ -35,4 +35,6 @@ export interface Kernels {
   evaluate(plan: number, rows: number): number;
   predict(plan: number, rows: number): void;
   peakProbe(iters: number): number;
+  /** Flops in one round of peakProbe. */
+  peakFlopsPerIter(): number;
 }

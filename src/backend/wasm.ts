@@ -77,6 +77,7 @@ class WasmKernels implements Kernels {
   evaluate(plan: number, rows: number): number { return this.ex.evaluate(plan, rows); }
   predict(plan: number, rows: number): void { this.ex.predict(plan, rows); }
   peakProbe(iters: number): number { return this.ex.peakProbe(iters); }
+  peakFlopsPerIter(): number { return this.ex.peakFlopsPerIter(); }
 }
 
 const isNode = typeof process !== 'undefined' && !!(process as any).versions?.node;

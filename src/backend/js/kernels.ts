@@ -89,9 +89,18 @@ export class JsKernels implements Kernels {
                      n: number, p0: number, p1: number): void {
     const f = this.mem.f32, d0 = dY >> 2, g0 = dA >> 2, y0 = y >> 2, a0 = a >> 2;
     p0 = Math.fround(p0); p1 = Math.fround(p1);
+    if (id === TANH || id === SIGMOID) {
+      // f' from the stored output, in f32 like the wasm lanes
+      for (let k = 0; k < n; k++) {
+        const av = f[a0 + k];
+        const d = id === TANH ? Math.fround(1 - Math.fround(av * av)) : Math.fround(av * Math.fround(1 - av));
+        f[d0 + k] = f[g0 + k] * d;
+      }
+      return;
+    }
     for (let k = 0; k < n; k++) {
       const x = f[y0 + k];
-      const fx = id === TANH || id === SIGMOID ? f[a0 + k] : 0;
+      const fx = 0;
       f[d0 + k] = f[g0 + k] * actGrad(id, x, fx, p0, p1);
     }
   }
@@ -385,6 +394,8 @@ export class JsKernels implements Kernels {
     this.mem.i32[(plan >> 2) + P.P_TRAINING] = 0;
     this.forward(plan, rows);
   }
+
+  peakFlopsPerIter(): number { return 20; }
 
   peakProbe(iters: number): number {
     // the scalar version of assembly/gemm.ts peakProbe: 10 chains of one lane
