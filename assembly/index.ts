@@ -18,3 +18,4 @@ export { optimStep } from './optim';
 export { nextU32, nextUniform } from './rng';
 export { expV, tanhV, sigmoidV } from './simdmath';
 export { forward, trainStep, evaluate, predict } from './train';
+export { memorizerForward, l1MinPairDistance } from './constructive';

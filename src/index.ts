@@ -7,3 +7,4 @@ export { Rng } from './rng.js';
 export { ACTIVATIONS, LOSSES, OPTIMIZERS, resolveActivation, resolveLoss, resolveOptimizer, catalogue, type Spec } from './ids.js';
 export { resolveSchedule, scheduleCatalogue, type Schedule } from './schedules.js';
 export * from './data/index.js';
+export * from './constructive/index.js';

@@ -37,4 +37,9 @@ export interface Kernels {
   peakProbe(iters: number): number;
   /** Flops in one round of peakProbe. */
   peakFlopsPerIter(): number;
+  /** The memoriser f(x) = sum_n val[n] relu(1 - ||x - q[n]||_1), into output cls[n] (assembly/constructive.ts). */
+  memorizerForward(out: number, x: number, q: number, cls: number, val: number,
+                   B: number, N: number, D: number, C: number): void;
+  /** Smallest L1 distance between two rows, in f64; writes the two row indices at `pair`. */
+  l1MinPairDistance(x: number, order: number, norm: number, pair: number, N: number, D: number): number;
 }

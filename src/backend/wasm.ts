@@ -78,6 +78,13 @@ class WasmKernels implements Kernels {
   predict(plan: number, rows: number): void { this.ex.predict(plan, rows); }
   peakProbe(iters: number): number { return this.ex.peakProbe(iters); }
   peakFlopsPerIter(): number { return this.ex.peakFlopsPerIter(); }
+  memorizerForward(out: number, x: number, q: number, cls: number, val: number,
+                   B: number, N: number, D: number, C: number) {
+    this.ex.memorizerForward(out, x, q, cls, val, B, N, D, C);
+  }
+  l1MinPairDistance(x: number, order: number, norm: number, pair: number, N: number, D: number): number {
+    return this.ex.l1MinPairDistance(x, order, norm, pair, N, D);
+  }
 }
 
 const isNode = typeof process !== 'undefined' && !!(process as any).versions?.node;

@@ -8,6 +8,7 @@ import { JsMemory } from './memory.js';
 import { act, actGrad, sigmoid, softplus1 } from './math.js';
 import * as P from '../../plan-words.js';
 import { nextU32At } from '../../rng.js';
+import * as constructive from './constructive.js';
 
 const IDENTITY = 0, RELU = 1, TANH = 2, SIGMOID = 3, PRELU = 9, RRELU = 11;
 const MSE = 0, HINGE = 1, CROSS_ENTROPY = 2, SQUARED_HINGE = 3, LOGISTIC = 4, BCE = 5;
@@ -406,6 +407,13 @@ export class JsKernels implements Kernels {
       x5 = x5 * m + d; x6 = x6 * m + d; x7 = x7 * m + d; x8 = x8 * m + d; x9 = x9 * m + d;
     }
     return x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9;
+  }
+  memorizerForward(out: number, x: number, q: number, cls: number, val: number,
+                   B: number, N: number, D: number, C: number): void {
+    constructive.memorizerForward(this.mem, out, x, q, cls, val, B, N, D, C);
+  }
+  l1MinPairDistance(x: number, order: number, norm: number, pair: number, N: number, D: number): number {
+    return constructive.l1MinPairDistance(this.mem, x, order, norm, pair, N, D);
   }
 }
 
