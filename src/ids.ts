@@ -15,12 +15,13 @@ interface ParamDef {
   check: (v: unknown, all: Record<string, unknown>) => string | null;
 }
 
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+// Numbers reach the kernels as f32 (or f64): finite must mean finite in f32.
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(Math.fround(v));
 const num = (pred: (x: number) => boolean, what: string) => (v: unknown) =>
   isNum(v) && pred(v) ? null : `must be ${what}`;
 const anyNum = num(() => true, 'a finite number');
 const nonNeg = num((x) => x >= 0, 'a finite number >= 0');
-const pos = num((x) => x > 0, 'a finite number > 0');
+const pos = num((x) => Math.fround(x) > 0, 'a finite number > 0 (in f32)');
 const unitClosed = num((x) => x >= 0 && x <= 1, 'in [0, 1]');
 const bool = (v: unknown) => (typeof v === 'boolean' ? null : 'must be true or false');
 const oneOf = (...xs: unknown[]) => (v: unknown) =>
@@ -189,13 +190,19 @@ export const OPTIMIZERS: Record<string, OptimEntry> = {
   },
 };
 
+/** A value as users typed it: NaN stays NaN (JSON.stringify would say null). */
+function show(v: unknown): string {
+  return typeof v === 'number' || typeof v === 'bigint' ? String(v) : JSON.stringify(v) ?? String(v);
+}
+
 function resolveIn(table: Record<string, Entry>, kind: string, spec: Spec, where: string): Resolved {
   const name = typeof spec === 'string' ? spec : spec && typeof spec === 'object' ? spec.name : undefined;
-  if (typeof name !== 'string' || !(name in table)) {
+  if (typeof name !== 'string' || !Object.hasOwn(table, name)) {
     throw new Error(`${where}: unknown ${kind} ${JSON.stringify(name)}; accepted: ${Object.keys(table).join(', ')}`);
   }
   const entry = table[name];
   const given: Record<string, unknown> = typeof spec === 'string' ? {} : { ...spec };
+  // (spec is an object here: a string, or an object with a known name)
   delete given.name;
   const known = entry.params.map((q) => q.name);
   for (const k of Object.keys(given)) {
@@ -207,7 +214,7 @@ function resolveIn(table: Record<string, Entry>, kind: string, spec: Spec, where
   for (const q of entry.params) params[q.name] = q.name in given ? given[q.name] : q.default;
   for (const q of entry.params) {
     const err = q.check(params[q.name], params);
-    if (err) throw new RangeError(`${where}: ${kind} "${name}" parameter ${q.name}=${JSON.stringify(params[q.name])} ${err}`);
+    if (err) throw new RangeError(`${where}: ${kind} "${name}" parameter ${q.name}=${show(params[q.name])} ${err}`);
   }
   return { name, id: entry.id, params };
 }

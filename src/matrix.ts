@@ -23,6 +23,10 @@ export function matrix(data: ArrayLike<number>, rows: number, cols: number): Mat
  *  @throws Error naming the problem: bad shape, size mismatch, empty, NaN or infinite entries. */
 export function toMatrix(m: MatrixLike, where: string, opts: { allowEmpty?: boolean } = {}): Matrix {
   let out: Matrix;
+  if (Array.isArray(m) && m.length > 0 && !Array.isArray(m[0]) && !ArrayBuffer.isView(m[0])) {
+    throw new Error(`${where}: expected an array of rows (number[][]) or { data, rows, cols }, got a flat array of ${m.length} values; ` +
+      `wrap one sample as [[...]] or give its shape as { data, rows: 1, cols: ${m.length} }`);
+  }
   if (Array.isArray(m)) {
     const rows = m.length;
     const cols = rows ? (m[0] as ArrayLike<number>).length : 0;
@@ -30,7 +34,10 @@ export function toMatrix(m: MatrixLike, where: string, opts: { allowEmpty?: bool
     for (let r = 0; r < rows; r++) {
       const row = m[r] as ArrayLike<number>;
       if (!row || row.length !== cols) throw new Error(`${where}: row ${r} has ${row?.length} values, row 0 has ${cols}`);
-      for (let c = 0; c < cols; c++) data[r * cols + c] = row[c];
+      for (let c = 0; c < cols; c++) {
+        if (typeof row[c] !== 'number') throw new Error(`${where}: entry (${r}, ${c}) is ${JSON.stringify(row[c])}, not a number`);
+        data[r * cols + c] = row[c];
+      }
     }
     out = { data, rows, cols };
   } else if (m && typeof m === 'object' && 'data' in m) {
@@ -41,6 +48,12 @@ export function toMatrix(m: MatrixLike, where: string, opts: { allowEmpty?: bool
     if (!m.data || m.data.length !== rows * cols) {
       throw new Error(`${where}: data has ${m.data?.length} values but rows*cols = ${rows}*${cols} = ${rows * cols}`);
     }
+    if (Array.isArray(m.data)) {
+      const k = m.data.findIndex((v) => typeof v !== 'number');
+      if (k >= 0) throw new Error(`${where}: data[${k}] is ${JSON.stringify(m.data[k])}, not a number`);
+    } else if (!ArrayBuffer.isView(m.data) || m.data instanceof BigInt64Array || m.data instanceof BigUint64Array) {
+      throw new Error(`${where}: data must be a Float32Array, another numeric typed array or an array of numbers, got ${describe(m.data)}`);
+    }
     out = { data: m.data instanceof Float32Array ? m.data : Float32Array.from(m.data), rows, cols };
   } else {
     throw new Error(`${where}: expected { data, rows, cols } or an array of rows, got ${describe(m)}`);
@@ -50,7 +63,7 @@ export function toMatrix(m: MatrixLike, where: string, opts: { allowEmpty?: bool
   }
   const bad = firstNonFinite(out.data);
   if (bad >= 0) {
-    throw new Error(`${where}: entry (${Math.floor(bad / out.cols)}, ${bad % out.cols}) is ${out.data[bad]}; inputs must be finite`);
+    throw new Error(`${where}: entry (${Math.floor(bad / out.cols)}, ${bad % out.cols}) is ${out.data[bad]} in f32; inputs must be finite (|x| < 3.4e38)`);
   }
   return out;
 }

@@ -29,10 +29,11 @@ export function scheduleCatalogue() {
  * @throws Error listing the accepted names, or naming a missing or bad parameter.
  */
 export function resolveSchedule(spec: Spec | Schedule | undefined, lr: number, where = 'schedule'): Schedule {
-  if (spec === undefined) spec = 'constant';
+  if (spec === undefined || spec === null) spec = 'constant';
+  if (typeof spec !== 'string' && typeof spec !== 'object') throw new Error(`${where}: expected a schedule name or { name, ...params }, got ${typeof spec}`);
   if (typeof spec === 'object' && typeof (spec as Schedule).lrAt === 'function') return spec as Schedule;
   const name = typeof spec === 'string' ? spec : (spec as { name: string }).name;
-  const def = SCHEDULES[name];
+  const def = typeof name === 'string' && Object.hasOwn(SCHEDULES, name) ? SCHEDULES[name] : undefined;
   if (!def) throw new Error(`${where}: unknown schedule ${JSON.stringify(name)}; accepted: ${Object.keys(SCHEDULES).join(', ')}`);
   const given: Record<string, unknown> = typeof spec === 'string' ? {} : { ...(spec as object) };
   delete given.name;
@@ -46,24 +47,29 @@ export function resolveSchedule(spec: Spec | Schedule | undefined, lr: number, w
   for (const [k, d] of Object.entries(def.params)) {
     const v = k in given ? given[k] : d;
     if (v === null && !(name === 'inverse_time' && k === 'a')) throw new Error(`${where}: schedule "${name}" needs the parameter "${k}"`);
-    if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) throw new RangeError(`${where}: schedule "${name}" parameter ${k}=${JSON.stringify(v)} must be a finite number`);
+    if (v !== null && (typeof v !== 'number' || !Number.isFinite(Math.fround(v)))) throw new RangeError(`${where}: schedule "${name}" parameter ${k}=${JSON.stringify(v)} must be a finite number`);
     if (v !== null) q[k] = v as number;
   }
   const positive = (k: string) => { if (!(q[k] > 0)) throw new RangeError(`${where}: schedule "${name}" parameter ${k}=${q[k]} must be > 0`); };
+  const inUnit = (k: string) => { if (!(q[k] > 0 && q[k] <= 1)) throw new RangeError(`${where}: schedule "${name}" parameter ${k}=${q[k]} must be in (0, 1]`); };
   let lrAt: (t: number) => number;
   switch (name) {
     case 'constant': lrAt = () => lr; break;
-    case 'step': positive('stepSize'); lrAt = (t) => lr * Math.pow(q.gamma, Math.floor(t / q.stepSize)); break;
+    case 'step': positive('stepSize'); positive('gamma'); lrAt = (t) => lr * Math.pow(q.gamma, Math.floor(t / q.stepSize)); break;
     case 'exponential': positive('gamma'); lrAt = (t) => lr * Math.pow(q.gamma, t); break;
     case 'inverse_time': {
       positive('b');
+      if (q.a !== undefined) positive('a');
       const a = q.a ?? lr * q.b;
       q.a = a;
       lrAt = (t) => a / (q.b + t);
       break;
     }
-    case 'cosine': positive('tMax'); lrAt = (t) => t >= q.tMax ? q.etaMin : q.etaMin + (lr - q.etaMin) * (1 + Math.cos(Math.PI * t / q.tMax)) / 2; break;
-    default: positive('warmup'); lrAt = (t) => lr * (q.startFactor + (1 - q.startFactor) * Math.min(t, q.warmup) / q.warmup);
+    case 'cosine':
+      positive('tMax');
+      if (!(q.etaMin >= 0 && q.etaMin <= lr)) throw new RangeError(`${where}: schedule "cosine" parameter etaMin=${q.etaMin} must be in [0, lr=${lr}]`);
+      lrAt = (t) => t >= q.tMax ? q.etaMin : q.etaMin + (lr - q.etaMin) * (1 + Math.cos(Math.PI * t / q.tMax)) / 2; break;
+    default: positive('warmup'); inUnit('startFactor'); lrAt = (t) => lr * (q.startFactor + (1 - q.startFactor) * Math.min(t, q.warmup) / q.warmup);
   }
   return { name, per, params: q, lrAt };
 }

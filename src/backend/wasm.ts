@@ -6,6 +6,9 @@ import type { Kernels } from './types.js';
 
 type Exports = Record<string, any> & { memory: WebAssembly.Memory };
 
+/** The largest block the wasm allocator takes (TLSF's limit, less its header). */
+export const MAX_BLOCK_BYTES = 2 ** 30 - 64;
+
 /** Where the module comes from: a path or URL, raw bytes, or a compiled module. */
 export type WasmSource = string | URL | ArrayBuffer | Uint8Array | WebAssembly.Module;
 
@@ -37,11 +40,18 @@ class WasmKernels implements Kernels {
 
   alloc(bytes: number): number {
     if (!(bytes > 0)) bytes = 16;
+    // AssemblyScript's allocator (TLSF) takes blocks below 1 GiB, in a memory
+    // of at most 4 GiB; a larger size would wrap around in the 32-bit call.
+    if (bytes > MAX_BLOCK_BYTES) {
+      throw new RangeError(`neurone: this needs one block of ${(bytes / 2 ** 30).toFixed(2)} GiB of wasm memory; ` +
+        `the wasm core takes blocks below 1 GiB (smaller layers or batches fit; backend 'js' allows up to 4 GiB)`);
+    }
     let p: number;
     try {
       p = this.ex.alloc(bytes) >>> 0;
     } catch (e) {
-      throw new RangeError(`neurone: cannot allocate ${bytes} bytes of wasm memory (32-bit wasm tops out at 4 GiB): ${(e as Error).message}`);
+      throw new RangeError(`neurone: cannot allocate ${bytes} bytes of wasm memory: ${(e as Error).message} ` +
+        `(the module's memory holds ${(this.ex.memory.buffer.byteLength / 2 ** 30).toFixed(2)} GiB of at most 4 GiB)`);
     }
     this.views();
     return p;

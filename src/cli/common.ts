@@ -21,8 +21,9 @@ export function float(name: string, min = -Infinity) {
 
 export function intList(name: string) {
   return (v: string) => {
-    const xs = v.split(',').map((s) => Number(s.trim()));
-    if (!xs.length || xs.some((n) => !Number.isInteger(n) || n < 0)) throw new InvalidArgumentError(`${name} must be a comma-separated list of non-negative integers, got "${v}"`);
+    const parts = v.split(',').map((s) => s.trim());
+    const xs = parts.map(Number);
+    if (parts.some((s) => s === '') || xs.some((n) => !Number.isInteger(n) || n < 0)) throw new InvalidArgumentError(`${name} must be a comma-separated list of non-negative integers, got "${v}"`);
     return xs;
   };
 }
@@ -60,6 +61,7 @@ export function asClass(ds: Dataset, y: Int32Array): { y: Int32Array; note?: str
 }
 
 export function fail(e: unknown): never {
-  process.stderr.write(`neurone: ${(e as Error).message ?? e}\n`);
+  const msg = String((e as Error)?.message ?? e).replace(/^neurone: /, '');
+  process.stderr.write(`neurone: ${msg}\n`);
   process.exit(1);
 }

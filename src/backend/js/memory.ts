@@ -35,8 +35,8 @@ export class JsMemory {
       if (blk.bytes > size) { blk.ptr += size; blk.bytes -= size; } else this.freeList.splice(k, 1);
     } else {
       ptr = this.top;
-      this.top += size;
-      if (this.top > this.buffer.byteLength) this.grow(this.top);
+      if (ptr + size > this.buffer.byteLength) this.grow(ptr + size); // throws before anything moves
+      this.top = ptr + size;
     }
     new Uint8Array(this.buffer, ptr, size).fill(0);
     this.sizes.set(ptr, size);
