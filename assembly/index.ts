@@ -17,3 +17,4 @@ export { lossForward, errorCount } from './losses';
 export { optimStep } from './optim';
 export { nextU32, nextUniform } from './rng';
 export { forward, trainStep, evaluate, predict } from './train';
+export { svmSolve } from './svm';

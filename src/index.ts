@@ -7,3 +7,6 @@ export { Rng } from './rng.js';
 export { ACTIVATIONS, LOSSES, OPTIMIZERS, resolveActivation, resolveLoss, resolveOptimizer, catalogue, type Spec } from './ids.js';
 export { resolveSchedule, scheduleCatalogue, type Schedule } from './schedules.js';
 export * from './data/index.js';
+export { separable, perceptron, fitSvm, certificateResidual, toMatrix64, binaryLabels,
+  type Separability, type Certificate, type PerceptronResult, type SvmOptions, type BinarySvm, type OvrSvm,
+  type Matrix64, type Features, type BinaryLabels } from './svm.js';

@@ -35,4 +35,8 @@ export interface Kernels {
   evaluate(plan: number, rows: number): number;
   predict(plan: number, rows: number): void;
   peakProbe(iters: number): number;
+  /** Linear SVM dual solver in f64 (assembly/svm.ts); returns the epochs run. */
+  svmSolve(x: number, y: number, alpha: number, w: number, F: number, sq: number,
+           up: number, low: number, stats: number,
+           n: number, d: number, C: number, tol: number, maxEpochs: number): number;
 }

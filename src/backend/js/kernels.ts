@@ -8,6 +8,7 @@ import { JsMemory } from './memory.js';
 import { act, actGrad, sigmoid, softplus1 } from './math.js';
 import * as P from '../../plan-words.js';
 import { nextU32At } from '../../rng.js';
+import { svmSolve } from './svm.js';
 
 const IDENTITY = 0, RELU = 1, TANH = 2, SIGMOID = 3, PRELU = 9, RRELU = 11;
 const MSE = 0, HINGE = 1, CROSS_ENTROPY = 2, SQUARED_HINGE = 3, LOGISTIC = 4, BCE = 5;
@@ -396,5 +397,10 @@ export class JsKernels implements Kernels {
     }
     return x0 + x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9;
   }
-}
 
+  svmSolve(x: number, y: number, alpha: number, w: number, F: number, sq: number,
+           up: number, low: number, stats: number,
+           n: number, d: number, C: number, tol: number, maxEpochs: number): number {
+    return svmSolve(this.mem.f64, this.mem.i32, x, y, alpha, w, F, sq, up, low, stats, n, d, C, tol, maxEpochs);
+  }
+}
