@@ -122,68 +122,138 @@ function pairStep(x: usize, y: usize, alpha: usize, w: usize, F: usize, sq: usiz
   return 1;
 }
 
-// Solves the dual. Each epoch:
-//   1. F[t] = y_t − wᵀx_t for every t (exact), gap = max_up F − min_low F; stop if gap ≤ tol;
-//   2. the violators of `up` sorted by F descending, those of `low` ascending;
-//   3. pair steps (up[q mod nu], low[q mod nl]) for q < max(nu, nl); the first
-//      is the maximal violating pair, so every epoch makes SMO's progress at least.
-//   x     (n, d) f64, read          y     (n) f64 ±1, read
-//   alpha (n) f64, read and updated (a feasible start, e.g. zeros)
-//   w     (d) f64, read and updated (must equal Σ alpha_t y_t x_t on entry)
-//   F     (n) f64, overwritten: y_t − wᵀx_t at the last check
-//   sq    (n) f64, overwritten: ‖x_t‖²
-//   up, low (n) i32, scratch
-//   stats (4) f64, overwritten: [epochs, gap, pair steps, converged 0/1]
-// C = Infinity gives the hard margin. Returns the number of epochs run.
+// Solves the dual, with shrinking. An outer round:
+//   1. F[t] = y_t − wᵀx_t for every t (exact); gap = max_up F − min_low F; stop if gap ≤ tol;
+//   2. the working set: every violator and every free α (0 < α_t < C); points at a
+//      bound that satisfy their KKT condition are left out until the next round;
+//   3. iterations on the working set only, until its own gap ≤ tol: `iterate`;
+//      before each, `shrink` drops the points at a bound that can no longer pair.
+// Only step 1 decides convergence, so the answer is the unshrunk problem's.
+//   x      (n, d) f64, read          y     (n) f64 ±1, read
+//   alpha  (n) f64, read and updated (a feasible start, e.g. zeros)
+//   w      (d) f64, read and updated (must equal Σ alpha_t y_t x_t on entry)
+//   F      (n) f64, overwritten: y_t − wᵀx_t at the last full check
+//   sq     (n) f64, overwritten: ‖x_t‖²
+//   up, low, work (n) i32, scratch
+//   stats  (6) f64, overwritten: [iterations, gap, pair steps, converged 0/1, full rounds,
+//                              working-set points visited, summed over iterations]
+// C = Infinity gives the hard margin. maxIter bounds the iterations of step 3
+// (each is one pass over the working set). Returns the iterations run.
 export function svmSolve(x: usize, y: usize, alpha: usize, w: usize, F: usize, sq: usize,
-                         up: usize, low: usize, stats: usize,
-                         n: i32, d: i32, C: f64, tol: f64, maxEpochs: i32): i32 {
+                         up: usize, low: usize, work: usize, stats: usize,
+                         n: i32, d: i32, C: f64, tol: f64, maxIter: i32): i32 {
   for (let t = 0; t < n; t++) {
     const xRow = x + (<usize>t * <usize>d << 3); // x[t, :]
     store<f64>(sq + (<usize>t << 3), dotRow(xRow, xRow, d));
   }
-  let epoch = 0, steps: f64 = 0, gap: f64 = Infinity, converged = 0;
+  let iter = 0, rounds = 0, steps: f64 = 0, gap: f64 = Infinity, converged = 0, visits: f64 = 0;
   while (true) {
 
-    // 1. exact F and the gap
-    let m = -Infinity, M = Infinity;
-    for (let t = 0; t < n; t++) {
-      const xRow = x + (<usize>t * <usize>d << 3);
-      const yt = load<f64>(y + (<usize>t << 3)), at = load<f64>(alpha + (<usize>t << 3));
-      const Ft = yt - dotRow(xRow, w, d);
-      store<f64>(F + (<usize>t << 3), Ft);
-      if (inUp(yt, at, C) && Ft > m) m = Ft;
-      if (inLow(yt, at, C) && Ft < M) M = Ft;
-    }
-    gap = m - M;
+    // 1. exact F over all points, and the gap
+    rounds++;
+    for (let t = 0; t < n; t++) store<i32>(work + (<usize>t << 2), t);
+    gap = refreshGap(x, y, alpha, w, F, work, n, d, C);
     if (gap <= tol) { converged = 1; break; }
-    if (epoch >= maxEpochs) break;
-    epoch++;
+    if (iter >= maxIter) break;
 
-    // 2. violators on each side, most violating first
-    let nu = 0, nl = 0;
+    // 2. the working set: violators and free points
+    const m = load<f64>(SCRATCH), M = load<f64>(SCRATCH + 8);
+    let nw = 0;
     for (let t = 0; t < n; t++) {
       const yt = load<f64>(y + (<usize>t << 3)), at = load<f64>(alpha + (<usize>t << 3));
       const Ft = load<f64>(F + (<usize>t << 3));
-      if (inUp(yt, at, C) && Ft > M + tol) { store<i32>(up + (<usize>nu << 2), t); nu++; }
-      if (inLow(yt, at, C) && Ft < m - tol) { store<i32>(low + (<usize>nl << 2), t); nl++; }
+      const keep = (at > 0 && at < C) || (inUp(yt, at, C) && Ft > M + tol) || (inLow(yt, at, C) && Ft < m - tol);
+      if (keep) { store<i32>(work + (<usize>nw << 2), t); nw++; }
     }
-    sortByKey(up, nu, F, true);
-    sortByKey(low, nl, F, false);
 
-    // 3. pair steps, the shorter list cycled
-    const q1 = max(nu, nl);
-    for (let q = 0; q < q1; q++) {
-      const i = load<i32>(up + (<usize>(q % nu) << 2));
-      const k = load<i32>(low + (<usize>(q % nl) << 2));
-      steps += <f64>pairStep(x, y, alpha, w, F, sq, i, k, d, C, tol);
+    // 3. iterate on the working set until it is solved (or the budget is spent)
+    while (iter < maxIter) {
+      iter++;
+      visits += <f64>nw;
+      const gw = refreshGap(x, y, alpha, w, F, work, nw, d, C);
+      if (gw <= tol) break;
+      nw = shrink(y, alpha, F, work, nw, C);
+      steps += <f64>iterate(x, y, alpha, w, F, sq, up, low, work, nw, d, C, tol);
     }
   }
-  store<f64>(stats, <f64>epoch);
+  store<f64>(stats, <f64>iter);
   store<f64>(stats + 8, gap);
   store<f64>(stats + 16, steps);
   store<f64>(stats + 24, <f64>converged);
-  return epoch;
+  store<f64>(stats + 32, <f64>rounds);
+  store<f64>(stats + 40, visits);
+  return iter;
+}
+
+// m = max_up F and M = min_low F over the points work[0..nw), kept for the caller.
+const SCRATCH: usize = memory.data(16);
+
+// F[t] = y_t − wᵀx_t for t in work[0..nw); returns max_up F − min_low F
+// and leaves (max_up F, min_low F) at SCRATCH.
+function refreshGap(x: usize, y: usize, alpha: usize, w: usize, F: usize, work: usize,
+                    nw: i32, d: i32, C: f64): f64 {
+  let m = -Infinity, M = Infinity;
+  for (let q = 0; q < nw; q++) {
+    const t = load<i32>(work + (<usize>q << 2));
+    const xRow = x + (<usize>t * <usize>d << 3); // x[t, :]
+    const yt = load<f64>(y + (<usize>t << 3)), at = load<f64>(alpha + (<usize>t << 3));
+    const Ft = yt - dotRow(xRow, w, d);
+    store<f64>(F + (<usize>t << 3), Ft);
+    if (inUp(yt, at, C) && Ft > m) m = Ft;
+    if (inLow(yt, at, C) && Ft < M) M = Ft;
+  }
+  store<f64>(SCRATCH, m);
+  store<f64>(SCRATCH + 8, M);
+  return m - M;
+}
+
+// Drops from work[0..nw) the points at a bound that no pair can use any more:
+// an up-only point with F ≤ min_low F, a low-only point with F ≥ max_up F
+// (the extremes just left at SCRATCH by refreshGap). Free points always stay.
+// The next full round brings back any that violate again. Returns the new count.
+function shrink(y: usize, alpha: usize, F: usize, work: usize, nw: i32, C: f64): i32 {
+  const m = load<f64>(SCRATCH), M = load<f64>(SCRATCH + 8);
+  let kept = 0;
+  for (let q = 0; q < nw; q++) {
+    const t = load<i32>(work + (<usize>q << 2));
+    const yt = load<f64>(y + (<usize>t << 3)), at = load<f64>(alpha + (<usize>t << 3));
+    const Ft = load<f64>(F + (<usize>t << 3));
+    const keep = (inUp(yt, at, C) && Ft > M) || (inLow(yt, at, C) && Ft < m);
+    if (keep) { store<i32>(work + (<usize>kept << 2), t); kept++; }
+  }
+  return kept;
+}
+
+// One iteration on the working set, F fresh on it (refreshGap just ran):
+//   a. its violators on each side, most violating first;
+//   b. pair steps (up[q mod nu], low[q mod nl]) for q < max(nu, nl). The first is
+//      the maximal violating pair, so each iteration makes at least SMO's progress.
+// Returns the number of steps taken.
+function iterate(x: usize, y: usize, alpha: usize, w: usize, F: usize, sq: usize,
+                 up: usize, low: usize, work: usize, nw: i32, d: i32, C: f64, tol: f64): i32 {
+  const m = load<f64>(SCRATCH), M = load<f64>(SCRATCH + 8);
+
+  // a. violators, sorted
+  let nu = 0, nl = 0;
+  for (let q = 0; q < nw; q++) {
+    const t = load<i32>(work + (<usize>q << 2));
+    const yt = load<f64>(y + (<usize>t << 3)), at = load<f64>(alpha + (<usize>t << 3));
+    const Ft = load<f64>(F + (<usize>t << 3));
+    if (inUp(yt, at, C) && Ft > M + tol) { store<i32>(up + (<usize>nu << 2), t); nu++; }
+    if (inLow(yt, at, C) && Ft < m - tol) { store<i32>(low + (<usize>nl << 2), t); nl++; }
+  }
+  sortByKey(up, nu, F, true);
+  sortByKey(low, nl, F, false);
+
+  // b. pair steps, the shorter list cycled
+  let steps = 0;
+  const q1 = max(nu, nl);
+  for (let q = 0; q < q1; q++) {
+    const i = load<i32>(up + (<usize>(q % nu) << 2));
+    const k = load<i32>(low + (<usize>(q % nl) << 2));
+    steps += pairStep(x, y, alpha, w, F, sq, i, k, d, C, tol);
+  }
+  return steps;
 }
 
 // @ts-ignore: decorator

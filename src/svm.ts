@@ -271,8 +271,8 @@ export interface SvmOptions {
   C?: number;
   /** stop when max_up F − min_low F ≤ tol (the KKT gap, assembly/svm.ts); default 1e-8 */
   tol?: number;
-  /** epochs of the solver (one exact pass over all points each); default 100000 */
-  maxEpochs?: number;
+  /** solver iterations allowed (each one pass over the working set, assembly/svm.ts); default 100000 */
+  maxIter?: number;
   /** 'wasm' (default) or 'js' (the reference twin) */
   backend?: 'wasm' | 'js';
 }
@@ -296,7 +296,14 @@ export interface BinarySvm {
   /** [label mapped to −1, label mapped to +1] */
   classes: [number, number];
   converged: boolean;
-  epochs: number;
+  /** solver iterations (passes over the working set) */
+  iterations: number;
+  /** full passes over all points (each re-checks the KKT conditions and rebuilds the working set) */
+  rounds: number;
+  /** pair steps taken */
+  pairSteps: number;
+  /** points visited by the iterations (working-set sizes summed): the work beside the full rounds */
+  visits: number;
   /** the KKT gap at the end */
   gap: number;
   /** wᵀx_n + b for each row */
@@ -329,10 +336,10 @@ export interface OvrSvm {
  */
 export async function fitSvm(x: Features, y: ArrayLike<number>, options: SvmOptions = {}): Promise<BinarySvm | OvrSvm> {
   const where = 'fitSvm';
-  const C = options.C ?? Infinity, tol = options.tol ?? 1e-8, maxEpochs = options.maxEpochs ?? 100000;
+  const C = options.C ?? Infinity, tol = options.tol ?? 1e-8, maxIter = options.maxIter ?? 100000;
   if (typeof C !== 'number' || !(C > 0)) throw new RangeError(`${where}: C must be a positive number (or Infinity for the hard margin), got ${C}`);
   if (typeof tol !== 'number' || !(tol > 0 && tol < 1)) throw new RangeError(`${where}: tol must be in (0, 1), got ${tol}`);
-  if (!Number.isInteger(maxEpochs) || maxEpochs < 1) throw new RangeError(`${where}: maxEpochs must be an integer >= 1, got ${maxEpochs}`);
+  if (!Number.isInteger(maxIter) || maxIter < 1) throw new RangeError(`${where}: maxIter must be an integer >= 1, got ${maxIter}`);
   const kernels = getKernels(options.backend ?? 'wasm', where);
   const X = toMatrix64(x, where), n = X.rows;
   const { v: values, arr } = labelValues(y, n, where);
@@ -344,16 +351,16 @@ export async function fitSvm(x: Features, y: ArrayLike<number>, options: SvmOpti
     for (const c of values) {
       const yc = new Float64Array(n);
       for (let t = 0; t < n; t++) yc[t] = arr[t] === c ? 1 : -1;
-      machines.push(await fitBinary(kernels, X, yc, [-1, 1], C, tol, maxEpochs, `${where} (class ${c} vs rest)`));
+      machines.push(await fitBinary(kernels, X, yc, [-1, 1], C, tol, maxIter, `${where} (class ${c} vs rest)`));
     }
     return ovr(values, machines, C, X.cols);
   }
   const L = binaryLabels(y, n, where);
-  return fitBinary(kernels, X, L.y, L.classes, C, tol, maxEpochs, where);
+  return fitBinary(kernels, X, L.y, L.classes, C, tol, maxIter, where);
 }
 
 async function fitBinary(kernels: Kernels, X: Matrix64, y: Float64Array, classes: [number, number],
-                         C: number, tol: number, maxEpochs: number, where: string): Promise<BinarySvm> {
+                         C: number, tol: number, maxIter: number, where: string): Promise<BinarySvm> {
   const n = X.rows, d = X.cols;
 
   // the hard margin exists only for separable data: ask the LP first (else the dual is unbounded)
@@ -366,23 +373,23 @@ async function fitBinary(kernels: Kernels, X: Matrix64, y: Float64Array, classes
   }
 
   // lay out the solver's buffers (assembly/svm.ts svmSolve) in one block:
-  //   x (n·d) | y (n) | alpha (n) | w (d) | F (n) | sq (n) | stats (4)  f64, then up (n) | low (n) i32
-  const f64s = n * d + 4 * n + d + 4;
-  const bytes = f64s * 8 + 2 * n * 4;
+  //   x (n·d) | y (n) | alpha (n) | w (d) | F (n) | sq (n) | stats (6)  f64, then up | low | work (n each) i32
+  const f64s = n * d + 4 * n + d + 6;
+  const bytes = f64s * 8 + 3 * n * 4;
   const base = kernels.alloc(bytes); // may grow memory: views are taken after this
   const px = base, py = px + n * d * 8, pa = py + n * 8, pw = pa + n * 8, pF = pw + d * 8, psq = pF + n * 8;
-  const pst = psq + n * 8, pup = pst + 4 * 8, plow = pup + n * 4;
+  const pst = psq + n * 8, pup = pst + 6 * 8, plow = pup + n * 4, pwork = plow + n * 4;
   try {
     const f = kernels.f64();
     f.set(X.data, px >> 3);
     f.set(y, py >> 3);
-    kernels.svmSolve(px, py, pa, pw, pF, psq, pup, plow, pst, n, d, C, tol, maxEpochs);
+    kernels.svmSolve(px, py, pa, pw, pF, psq, pup, plow, pwork, pst, n, d, C, tol, maxIter);
 
     // read the results back (views again: the call cannot grow memory, but stay safe)
     const g = kernels.f64();
     const alpha = g.slice(pa >> 3, (pa >> 3) + n), w = g.slice(pw >> 3, (pw >> 3) + d);
-    const F = g.slice(pF >> 3, (pF >> 3) + n), st = g.slice(pst >> 3, (pst >> 3) + 4);
-    return buildBinary(X, y, alpha, w, F, classes, C, { epochs: st[0], gap: st[1], converged: st[3] === 1 });
+    const F = g.slice(pF >> 3, (pF >> 3) + n), st = g.slice(pst >> 3, (pst >> 3) + 6);
+    return buildBinary(X, y, alpha, w, F, classes, C, { iterations: st[0], rounds: st[4], gap: st[1], converged: st[3] === 1, pairSteps: st[2], visits: st[5] });
   } finally {
     kernels.free(base);
   }
@@ -390,7 +397,7 @@ async function fitBinary(kernels: Kernels, X: Matrix64, y: Float64Array, classes
 
 // b, the support set and both objectives from the solver's α, w and F = y − wᵀx.
 function buildBinary(X: Matrix64, y: Float64Array, alpha: Float64Array, w: Float64Array, F: Float64Array,
-                     classes: [number, number], C: number, s: { epochs: number; gap: number; converged: boolean }): BinarySvm {
+                     classes: [number, number], C: number, s: { iterations: number; rounds: number; gap: number; converged: boolean; pairSteps: number; visits: number }): BinarySvm {
   const n = X.rows, d = X.cols;
 
   // b: the mean of F over free support vectors (0 < α < C), where y(wᵀx + b) = 1 holds;
@@ -427,7 +434,7 @@ function buildBinary(X: Matrix64, y: Float64Array, alpha: Float64Array, w: Float
   };
   return {
     kind: 'binary', w, b, margin: 2 / Math.sqrt(ww), supportIndices, dualCoef, primalObjective,
-    dualObjective: sumA - 0.5 * ww, C, classes, converged: s.converged, epochs: s.epochs, gap: s.gap,
+    dualObjective: sumA - 0.5 * ww, C, classes, converged: s.converged, iterations: s.iterations, rounds: s.rounds, pairSteps: s.pairSteps, visits: s.visits, gap: s.gap,
     decisionFunction,
     predict: (x) => decisionFunction(x).map((v) => (v >= 0 ? pos : neg)),
   };

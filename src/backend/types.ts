@@ -35,8 +35,8 @@ export interface Kernels {
   evaluate(plan: number, rows: number): number;
   predict(plan: number, rows: number): void;
   peakProbe(iters: number): number;
-  /** Linear SVM dual solver in f64 (assembly/svm.ts); returns the epochs run. */
+  /** Linear SVM dual solver in f64 (assembly/svm.ts); returns the iterations run. */
   svmSolve(x: number, y: number, alpha: number, w: number, F: number, sq: number,
-           up: number, low: number, stats: number,
-           n: number, d: number, C: number, tol: number, maxEpochs: number): number;
+           up: number, low: number, work: number, stats: number,
+           n: number, d: number, C: number, tol: number, maxIter: number): number;
 }

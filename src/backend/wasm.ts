@@ -78,9 +78,9 @@ class WasmKernels implements Kernels {
   predict(plan: number, rows: number): void { this.ex.predict(plan, rows); }
   peakProbe(iters: number): number { return this.ex.peakProbe(iters); }
   svmSolve(x: number, y: number, alpha: number, w: number, F: number, sq: number,
-           up: number, low: number, stats: number,
-           n: number, d: number, C: number, tol: number, maxEpochs: number): number {
-    return this.ex.svmSolve(x, y, alpha, w, F, sq, up, low, stats, n, d, C, tol, maxEpochs);
+           up: number, low: number, work: number, stats: number,
+           n: number, d: number, C: number, tol: number, maxIter: number): number {
+    return this.ex.svmSolve(x, y, alpha, w, F, sq, up, low, work, stats, n, d, C, tol, maxIter);
   }
 }
 

@@ -399,8 +399,8 @@ export class JsKernels implements Kernels {
   }
 
   svmSolve(x: number, y: number, alpha: number, w: number, F: number, sq: number,
-           up: number, low: number, stats: number,
-           n: number, d: number, C: number, tol: number, maxEpochs: number): number {
-    return svmSolve(this.mem.f64, this.mem.i32, x, y, alpha, w, F, sq, up, low, stats, n, d, C, tol, maxEpochs);
+           up: number, low: number, work: number, stats: number,
+           n: number, d: number, C: number, tol: number, maxIter: number): number {
+    return svmSolve(this.mem.f64, this.mem.i32, x, y, alpha, w, F, sq, up, low, work, stats, n, d, C, tol, maxIter);
   }
 }

@@ -87,44 +87,96 @@ function pairStep(f: Float64Array, x: number, y: number, alpha: number, w: numbe
 /** See assembly/svm.ts svmSolve: same arguments (byte offsets), same result. */
 export function svmSolve(f: Float64Array, ix: Int32Array,
                          xP: number, yP: number, alphaP: number, wP: number, FP: number, sqP: number,
-                         upP: number, lowP: number, statsP: number,
-                         n: number, d: number, C: number, tol: number, maxEpochs: number): number {
+                         upP: number, lowP: number, workP: number, statsP: number,
+                         n: number, d: number, C: number, tol: number, maxIter: number): number {
   const x = xP >> 3, y = yP >> 3, alpha = alphaP >> 3, w = wP >> 3, F = FP >> 3, sq = sqP >> 3;
-  const up = upP >> 2, low = lowP >> 2, stats = statsP >> 3;
+  const up = upP >> 2, low = lowP >> 2, work = workP >> 2, stats = statsP >> 3;
   for (let t = 0; t < n; t++) f[sq + t] = dotRow(f, x + t * d, x + t * d, d);
-  let epoch = 0, steps = 0, gap = Infinity, converged = 0;
+  const mM = [0, 0];
+  let iter = 0, rounds = 0, steps = 0, gap = Infinity, converged = 0, visits = 0;
   while (true) {
 
-    // 1. exact F and the gap
-    let m = -Infinity, M = Infinity;
-    for (let t = 0; t < n; t++) {
-      const yt = f[y + t], at = f[alpha + t];
-      const Ft = yt - dotRow(f, x + t * d, w, d);
-      f[F + t] = Ft;
-      if (inUp(yt, at, C) && Ft > m) m = Ft;
-      if (inLow(yt, at, C) && Ft < M) M = Ft;
-    }
-    gap = m - M;
+    // 1. exact F over all points, and the gap
+    rounds++;
+    for (let t = 0; t < n; t++) ix[work + t] = t;
+    gap = refreshGap(f, ix, x, y, alpha, w, F, work, n, d, C, mM);
     if (gap <= tol) { converged = 1; break; }
-    if (epoch >= maxEpochs) break;
-    epoch++;
+    if (iter >= maxIter) break;
 
-    // 2. violators on each side, most violating first
-    let nu = 0, nl = 0;
+    // 2. the working set: violators and free points
+    const [m, M] = mM;
+    let nw = 0;
     for (let t = 0; t < n; t++) {
       const yt = f[y + t], at = f[alpha + t], Ft = f[F + t];
-      if (inUp(yt, at, C) && Ft > M + tol) ix[up + nu++] = t;
-      if (inLow(yt, at, C) && Ft < m - tol) ix[low + nl++] = t;
+      if ((at > 0 && at < C) || (inUp(yt, at, C) && Ft > M + tol) || (inLow(yt, at, C) && Ft < m - tol)) ix[work + nw++] = t;
     }
-    sortByKey(ix, up, nu, f, F, true);
-    sortByKey(ix, low, nl, f, F, false);
 
-    // 3. pair steps, the shorter list cycled
-    const q1 = Math.max(nu, nl);
-    for (let q = 0; q < q1; q++) {
-      steps += pairStep(f, x, y, alpha, w, F, sq, ix[up + (q % nu)], ix[low + (q % nl)], d, C, tol);
+    // 3. iterate on the working set until it is solved (or the budget is spent)
+    while (iter < maxIter) {
+      iter++;
+      visits += nw;
+      const gw = refreshGap(f, ix, x, y, alpha, w, F, work, nw, d, C, mM);
+      if (gw <= tol) break;
+      nw = shrink(f, ix, y, alpha, F, work, nw, C, mM);
+      steps += iterate(f, ix, x, y, alpha, w, F, sq, up, low, work, nw, d, C, tol, mM);
     }
   }
-  f[stats] = epoch; f[stats + 1] = gap; f[stats + 2] = steps; f[stats + 3] = converged;
-  return epoch;
+  f[stats] = iter; f[stats + 1] = gap; f[stats + 2] = steps; f[stats + 3] = converged;
+  f[stats + 4] = rounds; f[stats + 5] = visits;
+  return iter;
+}
+
+// F[t] = y_t − wᵀx_t for t in work[0..nw); returns max_up F − min_low F, both left in mM.
+function refreshGap(f: Float64Array, ix: Int32Array, x: number, y: number, alpha: number, w: number, F: number,
+                    work: number, nw: number, d: number, C: number, mM: number[]): number {
+  let m = -Infinity, M = Infinity;
+  for (let q = 0; q < nw; q++) {
+    const t = ix[work + q];
+    const yt = f[y + t], at = f[alpha + t];
+    const Ft = yt - dotRow(f, x + t * d, w, d);
+    f[F + t] = Ft;
+    if (inUp(yt, at, C) && Ft > m) m = Ft;
+    if (inLow(yt, at, C) && Ft < M) M = Ft;
+  }
+  mM[0] = m; mM[1] = M;
+  return m - M;
+}
+
+// Drops the points at a bound that no pair can use any more (see assembly/svm.ts shrink).
+function shrink(f: Float64Array, ix: Int32Array, y: number, alpha: number, F: number,
+                work: number, nw: number, C: number, mM: number[]): number {
+  const [m, M] = mM;
+  let kept = 0;
+  for (let q = 0; q < nw; q++) {
+    const t = ix[work + q];
+    const yt = f[y + t], at = f[alpha + t], Ft = f[F + t];
+    if ((inUp(yt, at, C) && Ft > M) || (inLow(yt, at, C) && Ft < m)) ix[work + kept++] = t;
+  }
+  return kept;
+}
+
+// One iteration on the working set: violators sorted, then pair steps (see assembly/svm.ts).
+function iterate(f: Float64Array, ix: Int32Array, x: number, y: number, alpha: number, w: number, F: number,
+                 sq: number, up: number, low: number, work: number, nw: number, d: number, C: number,
+                 tol: number, mM: number[]): number {
+  const [m, M] = mM;
+
+  // a. violators, sorted
+  let nu = 0, nl = 0;
+  for (let q = 0; q < nw; q++) {
+    const t = ix[work + q];
+    const yt = f[y + t], at = f[alpha + t], Ft = f[F + t];
+    if (inUp(yt, at, C) && Ft > M + tol) ix[up + nu++] = t;
+    if (inLow(yt, at, C) && Ft < m - tol) ix[low + nl++] = t;
+  }
+  sortByKey(ix, up, nu, f, F, true);
+  sortByKey(ix, low, nl, f, F, false);
+
+  // b. pair steps, the shorter list cycled
+  let steps = 0;
+  const q1 = Math.max(nu, nl);
+  for (let q = 0; q < q1; q++) {
+    steps += pairStep(f, x, y, alpha, w, F, sq, ix[up + (q % nu)], ix[low + (q % nl)], d, C, tol);
+  }
+  return steps;
 }
