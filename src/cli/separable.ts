@@ -13,7 +13,7 @@ export function registerSeparable(program: Command): void {
       const ds = await dataFrom(o, file);
       if (ds.classes !== 2) throw new Error(`${ds.name} has ${ds.classes} classes; separable needs two (use --digits a,b for MNIST)`);
       const x = ds.train.x, r = await separable(x, ds.train.y);
-      const names = ds.labelNames ?? r.classes.map(String);
+      const names = ds.labelNames ?? (o.digits ? o.digits.map(String) : r.classes.map(String));
       const mapping = r.mapped ? `labels mapped: ${names[0]} -> -1, ${names[1]} -> +1` : undefined;
       const out: Record<string, unknown> = { data: ds.name, rows: x.rows, features: x.cols, separable: r.separable };
       if (r.separable) Object.assign(out, { w: Array.from(r.w), b: r.b, minMargin: r.minMargin });

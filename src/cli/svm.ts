@@ -10,7 +10,7 @@ export function registerSvm(program: Command): void {
     .description('fit a linear SVM (the lecture\'s hard margin, or the soft margin with --C); one-vs-rest beyond two classes');
   dataOptions(cmd, 'xor4')
     .option('--C <C>', 'hinge penalty (soft margin); omit for the hard margin', float('--C', 0))
-    .option('--tol <tol>', 'stopping tolerance on the KKT gap', float('--tol', 0), 1e-8)
+    .option('--tol <tol>', 'stopping tolerance on the KKT gap (libsvm uses 1e-3)', float('--tol', 0), 1e-6)
     .option('--backend <name>', 'wasm or js', 'wasm')
     .option('--json', 'print one JSON object instead of text')
     .action(async (file: string | undefined, o) => {
@@ -26,7 +26,8 @@ export function registerSvm(program: Command): void {
         return e / y.length;
       };
       const trainError = error(ds.train.x, ds.train.y), testError = ds.test ? error(ds.test.x, ds.test.y) : undefined;
-      const names = ds.labelNames;
+      // MNIST with --digits keeps class indices 0..k-1 for the listed digits: name them
+      const names = ds.labelNames ?? (o.digits ? o.digits.map(String) : undefined);
       const out: Record<string, unknown> = { data: ds.name, rows: ds.train.x.rows, features: ds.train.x.cols, C: m.C };
       if (m.kind === 'binary') {
         const [neg, pos] = m.classes.map((c) => names?.[c] ?? String(c));
