@@ -126,7 +126,7 @@ type LpOutcome = { status: 'optimal'; x: Float64Array } | { status: 'infeasible'
 // Solves  min 0  s.t. rowLower ≤ A v ≤ rowUpper, colLower ≤ v ≤ colUpper with A given by rows (dense).
 async function solveLp(nCols: number, rowsDense: Float64Array, nRows: number,
                        rowLower: Float64Array, rowUpper: Float64Array,
-                       colLower: Float64Array, colUpper: Float64Array): Promise<LpOutcome> {
+                       colLower: Float64Array, colUpper: Float64Array, timeLimit: number): Promise<LpOutcome> {
   const h = await highs();
   const starts = new Int32Array(nRows + 1), idx: number[] = [], val: number[] = [];
   for (let r = 0; r < nRows; r++) {
@@ -142,8 +142,10 @@ async function solveLp(nCols: number, rowsDense: Float64Array, nRows: number,
   });
   try {
     model.options.set({ output_flag: false });
+    if (Number.isFinite(timeLimit)) model.options.set({ time_limit: timeLimit });
     model.run();
     const s = model.getModelStatus();
+    if (s === h.constants.modelStatus.timeLimit) return { status: 'other', text: `time limit (${timeLimit} s)` };
     if (s === h.constants.modelStatus.optimal) return { status: 'optimal', x: Float64Array.from(model.getSolution().colValue) };
     if (s === h.constants.modelStatus.infeasible) return { status: 'infeasible' };
     return { status: 'other', text: String(s) };
@@ -159,11 +161,15 @@ async function solveLp(nCols: number, rowsDense: Float64Array, nRows: number,
  *   const r = await separable([[1, 0], [-1, 0], [0, 1], [0, -1]], [1, 1, -1, -1]);
  *   r.separable // false; r.certificate.lambda = [¼, ¼, ¼, ¼]
  * @param x (n, d) features; @param y n labels, ±1 or two distinct values (the smaller becomes −1)
+ * @param options.timeLimit seconds HiGHS may spend on each LP (default: no limit)
  * @returns a separating (w, b) with its smallest functional margin, or a checked certificate λ
  * @throws Error on bad input, or when HiGHS's answer fails the float64 check (numerical trouble)
  */
-export async function separable(x: Features, y: ArrayLike<number>): Promise<Separability> {
+export async function separable(x: Features, y: ArrayLike<number>,
+                                options: { timeLimit?: number } = {}): Promise<Separability> {
   const where = 'separable';
+  const timeLimit = options.timeLimit ?? Infinity;
+  if (typeof timeLimit !== 'number' || !(timeLimit > 0)) throw new RangeError(`${where}: timeLimit must be a positive number of seconds, got ${timeLimit}`);
   const X = toMatrix64(x, where), n = X.rows, d = X.cols;
   const L = binaryLabels(y, n, where);
   const free = (k: number, v: number) => new Float64Array(k).fill(v);
@@ -174,14 +180,15 @@ export async function separable(x: Features, y: ArrayLike<number>): Promise<Sepa
     for (let j = 0; j < d; j++) A[t * (d + 1) + j] = L.y[t] * X.data[t * d + j];
     A[t * (d + 1) + d] = L.y[t];
   }
-  const primal = await solveLp(d + 1, A, n, free(n, 1), free(n, Infinity), free(d + 1, -Infinity), free(d + 1, Infinity));
+  const primal = await solveLp(d + 1, A, n, free(n, 1), free(n, Infinity), free(d + 1, -Infinity), free(d + 1, Infinity), timeLimit);
   if (primal.status === 'optimal') {
     const w = primal.x.slice(0, d), b = primal.x[d];
     let minMargin = Infinity;
     for (let t = 0; t < n; t++) minMargin = Math.min(minMargin, L.y[t] * (dot(X.data, t, d, w) + b));
     if (minMargin > 0) return { separable: true, w, b, minMargin, classes: L.classes, mapped: L.mapped };
   } else if (primal.status === 'other') {
-    throw new Error(`${where}: HiGHS stopped with model status ${primal.text} on the feasibility LP`);
+    throw new Error(`${where}: HiGHS stopped (${primal.text}) on the feasibility LP with ${n} rows and ${d + 1} unknowns; ` +
+      'raise options.timeLimit, or fit a soft-margin SVM (finite C) instead');
   }
 
   // 2. the alternative (Gordan): λ ≥ 0, Σ λ_n y_n [x_n; 1] = 0, Σ λ_n = 1; unknowns λ (n)
@@ -192,7 +199,7 @@ export async function separable(x: Features, y: ArrayLike<number>): Promise<Sepa
     B[(d + 1) * n + t] = 1;
   }
   const rhs = new Float64Array(d + 2); rhs[d + 1] = 1;
-  const dual = await solveLp(n, B, d + 2, rhs, rhs, free(n, 0), free(n, Infinity));
+  const dual = await solveLp(n, B, d + 2, rhs, rhs, free(n, 0), free(n, Infinity), timeLimit);
   if (dual.status !== 'optimal') {
     throw new Error(`${where}: the two LPs disagree (primal ${primal.status}, certificate LP ${dual.status}); ` +
       'the data may be badly scaled: try standardising the features');

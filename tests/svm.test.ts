@@ -179,6 +179,7 @@ describe('fitSvm, separable and perceptron refuse bad input with a clear message
   it('separable and perceptron name the problem', async () => {
     await expect(separable(X, [0, 1, 2])).rejects.toThrow(/3 distinct values \(0, 1, 2\); need exactly two/);
     await expect(separable(X, [-1, -1, -1])).rejects.toThrow(/one class only/);
+    await expect(separable(X, [1, -1, 1], { timeLimit: 0 })).rejects.toThrow(/timeLimit must be a positive number of seconds/);
     expect(() => perceptron(X, [1, -1, 1], { maxEpochs: 0 })).toThrow(/maxEpochs must be an integer >= 1/);
     expect(() => perceptron(X, [1, -1])).toThrow(/2 labels for 3 rows/);
   });

@@ -2,17 +2,18 @@
 // with a separating (w, b) or a checked certificate λ (or one JSON object with --json).
 import type { Command } from 'commander';
 import { separable } from '../svm.js';
-import { dataOptions, dataFrom } from './common.js';
+import { dataOptions, dataFrom, float } from './common.js';
 
 export function registerSeparable(program: Command): void {
   const cmd = program.command('separable [file.csv]')
     .description('decide by linear programming (HiGHS) whether the two classes are linearly separable');
   dataOptions(cmd, 'xor4')
+    .option('--time-limit <seconds>', 'stop each LP after this long, with an error', float('--time-limit', 0), 60)
     .option('--json', 'print one JSON object instead of text')
     .action(async (file: string | undefined, o) => {
       const ds = await dataFrom(o, file);
       if (ds.classes !== 2) throw new Error(`${ds.name} has ${ds.classes} classes; separable needs two (use --digits a,b for MNIST)`);
-      const x = ds.train.x, r = await separable(x, ds.train.y);
+      const x = ds.train.x, r = await separable(x, ds.train.y, { timeLimit: o.timeLimit });
       const names = ds.labelNames ?? (o.digits ? o.digits.map(String) : r.classes.map(String));
       const mapping = r.mapped ? `labels mapped: ${names[0]} -> -1, ${names[1]} -> +1` : undefined;
       const out: Record<string, unknown> = { data: ds.name, rows: x.rows, features: x.cols, separable: r.separable };
