@@ -19,3 +19,4 @@ export { nextU32, nextUniform } from './rng';
 export { expV, tanhV, sigmoidV } from './simdmath';
 export { forward, trainStep, evaluate, predict } from './train';
 export { memorizerForward, l1MinPairDistance } from './constructive';
+export { svmSolve } from './svm';

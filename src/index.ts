@@ -8,3 +8,6 @@ export { ACTIVATIONS, LOSSES, OPTIMIZERS, resolveActivation, resolveLoss, resolv
 export { resolveSchedule, scheduleCatalogue, type Schedule } from './schedules.js';
 export * from './data/index.js';
 export * from './constructive/index.js';
+export { separable, perceptron, fitSvm, certificateResidual, toMatrix64, binaryLabels,
+  type Separability, type Certificate, type PerceptronResult, type SvmOptions, type BinarySvm, type OvrSvm,
+  type Matrix64, type Features, type BinaryLabels } from './svm.js';

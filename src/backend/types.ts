@@ -42,4 +42,8 @@ export interface Kernels {
                    B: number, N: number, D: number, C: number): void;
   /** Smallest L1 distance between two rows, in f64; writes the two row indices at `pair`. */
   l1MinPairDistance(x: number, order: number, norm: number, pair: number, N: number, D: number): number;
+  /** Linear SVM dual solver in f64 (assembly/svm.ts); returns the iterations run. */
+  svmSolve(x: number, y: number, alpha: number, w: number, F: number, sq: number,
+           up: number, low: number, work: number, stats: number,
+           n: number, d: number, C: number, tol: number, maxIter: number): number;
 }

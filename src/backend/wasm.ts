@@ -95,6 +95,11 @@ class WasmKernels implements Kernels {
   l1MinPairDistance(x: number, order: number, norm: number, pair: number, N: number, D: number): number {
     return this.ex.l1MinPairDistance(x, order, norm, pair, N, D);
   }
+  svmSolve(x: number, y: number, alpha: number, w: number, F: number, sq: number,
+           up: number, low: number, work: number, stats: number,
+           n: number, d: number, C: number, tol: number, maxIter: number): number {
+    return this.ex.svmSolve(x, y, alpha, w, F, sq, up, low, work, stats, n, d, C, tol, maxIter);
+  }
 }
 
 const isNode = typeof process !== 'undefined' && !!(process as any).versions?.node;

@@ -9,6 +9,7 @@ import { act, actGrad, sigmoid, softplus1 } from './math.js';
 import * as P from '../../plan-words.js';
 import { nextU32At } from '../../rng.js';
 import * as constructive from './constructive.js';
+import { svmSolve } from './svm.js';
 
 const IDENTITY = 0, RELU = 1, TANH = 2, SIGMOID = 3, PRELU = 9, RRELU = 11;
 const MSE = 0, HINGE = 1, CROSS_ENTROPY = 2, SQUARED_HINGE = 3, LOGISTIC = 4, BCE = 5;
@@ -415,5 +416,10 @@ export class JsKernels implements Kernels {
   l1MinPairDistance(x: number, order: number, norm: number, pair: number, N: number, D: number): number {
     return constructive.l1MinPairDistance(this.mem, x, order, norm, pair, N, D);
   }
-}
 
+  svmSolve(x: number, y: number, alpha: number, w: number, F: number, sq: number,
+           up: number, low: number, work: number, stats: number,
+           n: number, d: number, C: number, tol: number, maxIter: number): number {
+    return svmSolve(this.mem.f64, this.mem.i32, x, y, alpha, w, F, sq, up, low, work, stats, n, d, C, tol, maxIter);
+  }
+}
