@@ -161,52 +161,105 @@ async function solveLp(nCols: number, rowsDense: Float64Array, nRows: number,
  *   const r = await separable([[1, 0], [-1, 0], [0, 1], [0, -1]], [1, 1, -1, -1]);
  *   r.separable // false; r.certificate.lambda = [¼, ¼, ¼, ¼]
  * @param x (n, d) features; @param y n labels, ±1 or two distinct values (the smaller becomes −1)
- * @param options.timeLimit seconds HiGHS may spend on each LP (default: no limit)
+ * Large sets are solved by constraint generation: the LPs run on a working set that grows
+ * by the worst-violated points; every answer is checked on all points.
+ * @param options.timeLimit seconds in all (default: no limit)
+ * @param options.onRound called before each round with the working-set size (progress)
  * @returns a separating (w, b) with its smallest functional margin, or a checked certificate λ
  * @throws Error on bad input, or when HiGHS's answer fails the float64 check (numerical trouble)
  */
 export async function separable(x: Features, y: ArrayLike<number>,
-                                options: { timeLimit?: number } = {}): Promise<Separability> {
+                                options: { timeLimit?: number; onRound?: (round: number, workingSet: number) => void } = {}): Promise<Separability> {
   const where = 'separable';
   const timeLimit = options.timeLimit ?? Infinity;
   if (typeof timeLimit !== 'number' || !(timeLimit > 0)) throw new RangeError(`${where}: timeLimit must be a positive number of seconds, got ${timeLimit}`);
   const X = toMatrix64(x, where), n = X.rows, d = X.cols;
   const L = binaryLabels(y, n, where);
-  const free = (k: number, v: number) => new Float64Array(k).fill(v);
+  const deadline = performance.now() + timeLimit * 1000;
+  const left = () => (Number.isFinite(timeLimit) ? Math.max((deadline - performance.now()) / 1000, 1e-3) : Infinity);
 
-  // 1. primal: unknowns (w, b); row n reads y_n x_nᵀ w + y_n b ≥ 1
-  const A = new Float64Array(n * (d + 1));
-  for (let t = 0; t < n; t++) {
-    for (let j = 0; j < d; j++) A[t * (d + 1) + j] = L.y[t] * X.data[t * d + j];
-    A[t * (d + 1) + d] = L.y[t];
-  }
-  const primal = await solveLp(d + 1, A, n, free(n, 1), free(n, Infinity), free(d + 1, -Infinity), free(d + 1, Infinity), timeLimit);
-  if (primal.status === 'optimal') {
-    const w = primal.x.slice(0, d), b = primal.x[d];
+  // Constraint generation: solve the LPs on a working set S of points. If S
+  // admits no hyperplane, its certificate (λ = 0 off S) is one for all points;
+  // if it does, the hyperplane is checked on every point and the worst
+  // violators join S. S only grows, so this ends, at worst with S = all.
+  const inS = new Uint8Array(n);
+  const S: number[] = [];
+  const step = n <= WORKING_SET ? 1 : Math.ceil(n / WORKING_SET);
+  for (let t = 0; t < n; t += step) { S.push(t); inS[t] = 1; }
+  for (let round = 1; ; round++) {
+    options.onRound?.(round, S.length);
+    const r = await separableOn(X, L.y, S, left(), where);
+    if (r.kind === 'certificate') {
+      const lambda = new Float64Array(n);
+      S.forEach((t, k) => { lambda[t] = r.lambda[k]; });
+      return checkedCertificate(X, L, lambda, where);
+    }
+    // margins of every point under the working set's hyperplane
+    const margins = new Float64Array(n);
     let minMargin = Infinity;
-    for (let t = 0; t < n; t++) minMargin = Math.min(minMargin, L.y[t] * (dot(X.data, t, d, w) + b));
-    if (minMargin > 0) return { separable: true, w, b, minMargin, classes: L.classes, mapped: L.mapped };
-  } else if (primal.status === 'other') {
-    throw new Error(`${where}: HiGHS stopped (${primal.text}) on the feasibility LP with ${n} rows and ${d + 1} unknowns; ` +
+    for (let t = 0; t < n; t++) {
+      margins[t] = L.y[t] * (dot(X.data, t, d, r.w) + r.b);
+      minMargin = Math.min(minMargin, margins[t]);
+    }
+    if (minMargin > 0) return { separable: true, w: r.w, b: r.b, minMargin, classes: L.classes, mapped: L.mapped };
+    const out: number[] = [];
+    for (let t = 0; t < n; t++) if (!inS[t] && margins[t] < 1) out.push(t);
+    out.sort((a, b) => margins[a] - margins[b]);
+    if (out.length === 0) {
+      throw new Error(`${where}: the LP's hyperplane should give every point of its working set margin >= 1, but the smallest is ${minMargin}; ` +
+        'the data may be badly scaled: try standardising the features');
+    }
+    for (const t of out.slice(0, WORKING_SET)) { inS[t] = 1; S.push(t); }
+  }
+}
+
+// Points in the first working set, and added per round.
+const WORKING_SET = 1000;
+
+type OnSubset = { kind: 'hyperplane'; w: Float64Array; b: number } | { kind: 'certificate'; lambda: Float64Array };
+
+// The two LPs on the rows S of X: the primal (w, b) with y_n (w·x_n + b) >= 1,
+// or, when it is infeasible, the alternative (Gordan) λ >= 0, Σλ = 1,
+// Σ λ_n y_n [x_n; 1] = 0.
+async function separableOn(X: Matrix64, y: Float64Array, S: number[], timeLimit: number, where: string): Promise<OnSubset> {
+  const d = X.cols, m = S.length;
+  const filled = (k: number, v: number) => new Float64Array(k).fill(v);
+
+  // 1. primal: unknowns (w, b); row k reads y_n x_nᵀ w + y_n b ≥ 1 for n = S[k]
+  const A = new Float64Array(m * (d + 1));
+  S.forEach((t, k) => {
+    for (let j = 0; j < d; j++) A[k * (d + 1) + j] = y[t] * X.data[t * d + j];
+    A[k * (d + 1) + d] = y[t];
+  });
+  const primal = await solveLp(d + 1, A, m, filled(m, 1), filled(m, Infinity), filled(d + 1, -Infinity), filled(d + 1, Infinity), timeLimit);
+  if (primal.status === 'optimal') return { kind: 'hyperplane', w: primal.x.slice(0, d), b: primal.x[d] };
+  if (primal.status === 'other' && primal.text.startsWith('time limit')) {
+    throw new Error(`${where}: HiGHS stopped (${primal.text}) on the feasibility LP with ${m} rows and ${d + 1} unknowns; ` +
       'raise options.timeLimit, or fit a soft-margin SVM (finite C) instead');
   }
 
-  // 2. the alternative (Gordan): λ ≥ 0, Σ λ_n y_n [x_n; 1] = 0, Σ λ_n = 1; unknowns λ (n)
-  const B = new Float64Array((d + 2) * n);
-  for (let t = 0; t < n; t++) {
-    for (let j = 0; j < d; j++) B[j * n + t] = L.y[t] * X.data[t * d + j];
-    B[d * n + t] = L.y[t];
-    B[(d + 1) * n + t] = 1;
-  }
+  // 2. the alternative (also when HiGHS could not decide the primal: a
+  // certificate that passes the float64 check settles it): unknowns λ (m); rows Σ_k λ_k y_k x_k[j] = 0 (j < d), Σ λ_k y_k = 0, Σ λ_k = 1
+  const B = new Float64Array((d + 2) * m);
+  S.forEach((t, k) => {
+    for (let j = 0; j < d; j++) B[j * m + k] = y[t] * X.data[t * d + j];
+    B[d * m + k] = y[t];
+    B[(d + 1) * m + k] = 1;
+  });
   const rhs = new Float64Array(d + 2); rhs[d + 1] = 1;
-  const dual = await solveLp(n, B, d + 2, rhs, rhs, free(n, 0), free(n, Infinity), timeLimit);
+  const dual = await solveLp(m, B, d + 2, rhs, rhs, filled(m, 0), filled(m, Infinity), timeLimit);
   if (dual.status !== 'optimal') {
-    throw new Error(`${where}: the two LPs disagree (primal ${primal.status}, certificate LP ${dual.status}); ` +
+    const what = (o: LpOutcome) => (o.status === 'other' ? `stopped: ${o.text}` : o.status);
+    throw new Error(`${where}: HiGHS found neither a hyperplane nor a certificate on ${m} points (primal ${what(primal)}, certificate LP ${what(dual)}); ` +
       'the data may be badly scaled: try standardising the features');
   }
+  return { kind: 'certificate', lambda: dual.x };
+}
 
-  // 3. check the certificate in float64 before returning it
-  const lambda = dual.x.map((v) => Math.max(v, 0));
+// Normalises λ and checks it in float64 on all points before it is returned.
+function checkedCertificate(X: Matrix64, L: BinaryLabels, raw: Float64Array, where: string): Separability {
+  const n = X.rows;
+  const lambda = raw.map((v) => Math.max(v, 0));
   const sum = lambda.reduce((a, v) => a + v, 0);
   for (let t = 0; t < n; t++) lambda[t] /= sum;
   const residual = certificateResidual(X, L.y, lambda);

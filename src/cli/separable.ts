@@ -8,12 +8,15 @@ export function registerSeparable(program: Command): void {
   const cmd = program.command('separable [file.csv]')
     .description('decide by linear programming (HiGHS) whether the two classes are linearly separable');
   dataOptions(cmd, 'xor4')
-    .option('--time-limit <seconds>', 'stop each LP after this long, with an error', float('--time-limit', 0), 60)
+    .option('--time-limit <seconds>', 'give up after this long, with an error', float('--time-limit', 0), 900)
     .option('--json', 'print one JSON object instead of text')
     .action(async (file: string | undefined, o) => {
       const ds = await dataFrom(o, file);
       if (ds.classes !== 2) throw new Error(`${ds.name} has ${ds.classes} classes; separable needs two (use --digits a,b for MNIST)`);
-      const x = ds.train.x, r = await separable(x, ds.train.y, { timeLimit: o.timeLimit });
+      const x = ds.train.x, r = await separable(x, ds.train.y, {
+        timeLimit: o.timeLimit,
+        onRound: (k, m) => { if (k > 1 || m < x.rows) process.stderr.write(`LP round ${k}: ${m} of ${x.rows} points in the working set\n`); },
+      });
       const names = ds.labelNames ?? (o.digits ? o.digits.map(String) : r.classes.map(String));
       const mapping = r.mapped ? `labels mapped: ${names[0]} -> -1, ${names[1]} -> +1` : undefined;
       const out: Record<string, unknown> = { data: ds.name, rows: x.rows, features: x.cols, separable: r.separable };
