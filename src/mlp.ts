@@ -13,7 +13,7 @@
 import { getKernels, type Kernels } from './backend/index.js';
 import { resolveActivation, resolveLoss, resolveOptimizer, activationKernelParams,
          type Resolved, type Spec } from './ids.js';
-import { toMatrix, type Labels, type Matrix, type MatrixLike } from './matrix.js';
+import { toMatrix, firstNonFinite, type Labels, type Matrix, type MatrixLike } from './matrix.js';
 import { prepareTargets, type Targets } from './targets.js';
 import { resolveSchedule, type Schedule } from './schedules.js';
 import { Rng } from './rng.js';
@@ -146,11 +146,14 @@ export class Mlp {
     if (!options || typeof options !== 'object') throw new Error(`${where}: expected an options object such as { sizes: [784, 128, 10] }`);
     this.kernels = getKernels(options.backend ?? 'wasm', where);
     this.seed = options.seed ?? 0;
-    if (!Number.isFinite(this.seed)) throw new RangeError(`${where}: seed must be a finite number, got ${options.seed}`);
+    if (!Number.isInteger(this.seed)) throw new RangeError(`${where}: seed must be an integer, got ${options.seed}`);
     let specs: LayerSpec[];
     if (options.layers) {
       if (!Array.isArray(options.layers) || options.layers.length === 0) throw new Error(`${where}: layers must be a non-empty array of { in, out, activation }`);
       specs = options.layers;
+      specs.forEach((sp, l) => {
+        if (!sp || typeof sp !== 'object') throw new Error(`${where}: layer ${l} must be { in, out, activation }, got ${sp === null ? 'null' : typeof sp}`);
+      });
       for (let l = 1; l < specs.length; l++) {
         if (specs[l].in !== specs[l - 1].out) throw new Error(`${where}: layer ${l} has in=${specs[l].in} but layer ${l - 1} has out=${specs[l - 1].out}`);
       }
@@ -301,7 +304,9 @@ export class Mlp {
   setParameters(p: ArrayLike<number>): void {
     this.checkAlive();
     if (!p || p.length !== this.nParams) throw new Error(`Mlp.setParameters: expected ${this.nParams} values, got ${p?.length}`);
-    for (let k = 0; k < p.length; k++) if (!Number.isFinite(p[k])) throw new Error(`Mlp.setParameters: value ${k} is ${p[k]}`);
+    for (let k = 0; k < p.length; k++) {
+      if (typeof p[k] !== 'number' || !Number.isFinite(Math.fround(p[k]))) throw new Error(`Mlp.setParameters: value ${k} is ${p[k]}; values must be finite in f32`);
+    }
     this.kernels.f32().set(p, this.offs.params >> 2);
   }
 
@@ -319,20 +324,38 @@ export class Mlp {
   setLayer(l: number, values: { weight?: MatrixLike | ArrayLike<number>; bias?: ArrayLike<number>; slope?: ArrayLike<number> }): void {
     const where = 'Mlp.setLayer';
     const L = this.layer(l, where);
-    const f = this.kernels.f32(), s = this.offs.params >> 2;
-    const put = (v: ArrayLike<number>, n: number, off: number, what: string) => {
-      if (v.length !== n) throw new Error(`${where}: layer ${l} ${what} needs ${n} values, got ${v.length}`);
-      for (let k = 0; k < n; k++) if (!Number.isFinite(v[k])) throw new Error(`${where}: layer ${l} ${what}[${k}] is ${v[k]}`);
-      f.set(v, s + off);
+    if (!values || typeof values !== 'object') throw new Error(`${where}: expected { weight, bias, slope }, got ${values === null ? 'null' : typeof values}`);
+    // every value is checked before anything is written
+    const check = (v: unknown, n: number, what: string): ArrayLike<number> => {
+      if (!v || typeof v !== 'object' || typeof (v as ArrayLike<number>).length !== 'number') {
+        throw new Error(`${where}: layer ${l} ${what} must be an array of ${n} numbers, got ${v === null ? 'null' : typeof v}`);
+      }
+      const a = v as ArrayLike<number>;
+      if (a.length !== n) throw new Error(`${where}: layer ${l} ${what} needs ${n} values, got ${a.length}`);
+      for (let k = 0; k < n; k++) {
+        if (typeof a[k] !== 'number' || !Number.isFinite(Math.fround(a[k]))) throw new Error(`${where}: layer ${l} ${what}[${k}] is ${a[k]}; values must be finite in f32`);
+      }
+      return a;
     };
+    const writes: [ArrayLike<number>, number][] = [];
     if (values.weight !== undefined) {
       const w = values.weight as any;
-      const data: ArrayLike<number> = Array.isArray(w) && Array.isArray(w[0]) ? toMatrix(w, where).data
-        : 'data' in w ? (w.rows !== L.nOut || w.cols !== L.nIn ? (() => { throw new Error(`${where}: layer ${l} weight must be (${L.nOut}, ${L.nIn}), got (${w.rows}, ${w.cols})`); })() : w.data) : w;
-      put(data, L.nIn * L.nOut, L.wOff, 'weight');
+      const shape = `(${L.nOut}, ${L.nIn})`;
+      let data: ArrayLike<number>;
+      if (Array.isArray(w) && (Array.isArray(w[0]) || ArrayBuffer.isView(w[0]))) {
+        const m = toMatrix(w, `${where} (layer ${l} weight)`);
+        if (m.rows !== L.nOut || m.cols !== L.nIn) throw new Error(`${where}: layer ${l} weight must be ${shape} (nOut, nIn), got (${m.rows}, ${m.cols})`);
+        data = m.data;
+      } else if (w && typeof w === 'object' && 'data' in w) {
+        if (w.rows !== L.nOut || w.cols !== L.nIn) throw new Error(`${where}: layer ${l} weight must be ${shape} (nOut, nIn), got (${w.rows}, ${w.cols})`);
+        data = w.data;
+      } else data = w;
+      writes.push([check(data, L.nIn * L.nOut, 'weight'), L.wOff]);
     }
-    if (values.bias !== undefined) put(values.bias, L.nOut, L.biasOff, 'bias');
-    if (values.slope !== undefined) put(values.slope, L.nSlope, L.slopeOff, 'slope');
+    if (values.bias !== undefined) writes.push([check(values.bias, L.nOut, 'bias'), L.biasOff]);
+    if (values.slope !== undefined) writes.push([check(values.slope, L.nSlope, 'slope'), L.slopeOff]);
+    const f = this.kernels.f32(), s = this.offs.params >> 2;
+    for (const [v, off] of writes) f.set(v, s + off);
   }
 
   private layer(l: number, where: string): Layer {
@@ -398,6 +421,11 @@ export class Mlp {
       this.kernels.predict(this.planPtr, n);
       out.set(this.kernels.f32().subarray(last, last + n * C), from * C);
     }
+    const bad = firstNonFinite(out);
+    if (bad >= 0) {
+      throw new RangeError(`Mlp.predict: output ${bad % C} of row ${Math.floor(bad / C)} is ${out[bad]}: the scores overflow f32 ` +
+        '(inputs or weights too large)');
+    }
     return { data: out, rows: m.rows, cols: C };
   }
 
@@ -419,6 +447,7 @@ export class Mlp {
    */
   evaluate(x: MatrixLike, y: Labels, options: { loss?: Spec } = {}): EvalResult {
     const where = 'Mlp.evaluate';
+    options = options ?? {};
     const m = this.checkX(x, where);
     const loss = resolveLoss(options.loss ?? this.defaultLoss(), where);
     const t = prepareTargets(y, loss.labels, loss.name, this.outputs, m.rows, where);
@@ -431,6 +460,9 @@ export class Mlp {
       this.load(m, t, null, from, n);
       total += this.kernels.evaluate(this.planPtr, n);
       errors += this.kernels.i32()[(this.planPtr >> 2) + P.P_ERRORS];
+    }
+    if (!Number.isFinite(total)) {
+      throw new RangeError(`${where}: the loss is ${total}: the scores overflow f32 (inputs, targets or weights too large)`);
     }
     const elementwise = loss.name === 'mse' || loss.name === 'bce_with_logits';
     const mean = loss.params.reduction === 'mean';
@@ -450,6 +482,10 @@ export class Mlp {
    */
   fit(x: MatrixLike, y: Labels, options: FitOptions = {}): FitResult {
     const where = 'Mlp.fit';
+    options = options ?? {};
+    for (const k of ['onEpoch', 'onStep'] as const) {
+      if (options[k] !== undefined && typeof options[k] !== 'function') throw new TypeError(`${where}: ${k} must be a function, got ${typeof options[k]}`);
+    }
     const m = this.checkX(x, where);
     const loss = resolveLoss(options.loss ?? this.defaultLoss(), `${where}: loss`);
     const t = prepareTargets(y, loss.labels, loss.name, this.outputs, m.rows, where);
@@ -462,7 +498,12 @@ export class Mlp {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`${where}: batchSize must be a positive integer, got ${batchSize}`);
     const sched = resolveSchedule(options.schedule, opt.params.lr, `${where}: schedule`);
     const val = options.validation;
-    if (val) this.checkX(val.x, `${where} (validation)`);
+    if (val) {
+      // checked now, not after the first epoch has changed the weights
+      const vx = this.checkX(val.x, `${where} (validation)`);
+      prepareTargets(val.y, loss.labels, loss.name, this.outputs, vx.rows, `${where} (validation labels)`);
+    }
+    const before = this.getParameters(); // handed back if the run diverges
 
     const B = Math.min(batchSize, m.rows);
     this.ensure(B, opt.stateVectors);
@@ -489,6 +530,9 @@ export class Mlp {
       for (let from = 0; from < m.rows; from += B) {
         const n = Math.min(B, m.rows - from);
         lr = sched.lrAt(sched.per === 'step' ? step : e);
+        if (!(lr >= 0) || !Number.isFinite(lr)) {
+          throw new RangeError(`${where}: the schedule "${sched.name}" gave learning rate ${lr} at ${sched.per} ${sched.per === 'step' ? step : e}; it must be finite and >= 0`);
+        }
         k.f64()[hp] = lr;
         this.setLoss(loss, t, loss.params.reduction);
         this.load(m, t, order, from, n);
@@ -496,8 +540,11 @@ export class Mlp {
         const status = k.i32()[q + P.P_STATUS];
         if (status !== P.STATUS_OK) {
           const what = status === P.STATUS_BAD_LOSS ? `the loss became ${value}` : 'the update made a parameter infinite or NaN';
-          throw new Error(`${where}: ${what} at epoch ${e + 1}, step ${steps + 1} (learning rate ${lr}); ` +
-            'the weights are those from before that step. Try a smaller learning rate.');
+          const err = new Error(`${where}: ${what} at epoch ${e + 1}, step ${steps + 1} (learning rate ${lr}); ` +
+            'the weights are those from before that step, and error.parametersBeforeFit holds those from before fit(). ' +
+            'Try a smaller learning rate, or check the inputs and targets for huge values.');
+          (err as Error & { parametersBeforeFit?: Float32Array }).parametersBeforeFit = before;
+          throw err;
         }
         sum += value; steps++; step++;
         if (options.onStep && options.onStep(step, value) === false) { stop = true; break; }
@@ -528,6 +575,7 @@ export class Mlp {
     layers: { preactivation: Matrix; activation: Matrix; grad: Matrix }[];
   } {
     const where = 'Mlp.backward';
+    this.checkAlive();
     const m = this.checkX(x, where);
     const loss = resolveLoss(options.loss ?? this.defaultLoss(), where);
     const t = prepareTargets(y, loss.labels, loss.name, this.outputs, m.rows, where);
@@ -536,6 +584,7 @@ export class Mlp {
     this.setLoss(loss, t, loss.params.reduction);
     this.load(m, t, null, 0, m.rows);
     const value = this.kernels.trainStep(this.planPtr, m.rows, 0);
+    if (!Number.isFinite(value)) throw new RangeError(`${where}: the loss is ${value}: the scores overflow f32 (inputs, targets or weights too large)`);
     const f = this.kernels.f32(), g = this.offs.grads >> 2;
     const grab = (ptr: number, cols: number) => ({ data: f.slice(ptr >> 2, (ptr >> 2) + m.rows * cols), rows: m.rows, cols });
     return {

@@ -49,4 +49,48 @@ describe('robustness', () => {
     expect(after).toBe(before);
     expect(Number.isFinite(ok())).toBe(true);
   });
+
+  it('backward after dispose is refused and leaves the backend working', () => {
+    const before = ok();
+    const d = new Mlp({ sizes: [2, 4, 3] });
+    d.dispose();
+    expect(() => d.backward([[0, 1]], [0])).toThrow(/disposed/);
+    expect(ok()).toBe(before);
+  });
+
+  it('validation labels and callbacks are checked before any weight changes', () => {
+    const net = new Mlp({ sizes: [2, 4, 3], seed: 1 });
+    const w0 = Array.from(net.getParameters());
+    const x = [[0, 1], [1, 0], [1, 1]], y = [0, 1, 2];
+    expect(() => net.fit(x, y, { epochs: 3, validation: { x: [[1, 2]], y: [7] } })).toThrow(/validation labels.*label 0 is 7/);
+    expect(() => net.fit(x, y, { onEpoch: 5 as any })).toThrow(/onEpoch must be a function/);
+    expect(Array.from(net.getParameters())).toEqual(w0);
+  });
+
+  it('a diverging run hands back the weights it had before fit()', () => {
+    const net = new Mlp({ sizes: [2, 4, 3], seed: 1 });
+    const w0 = net.getParameters();
+    let err: any;
+    try { net.fit([[0, 1], [1, 0], [1, 1]], [0, 1, 2], { lr: 1e30, epochs: 5, batchSize: 1 }); } catch (e) { err = e; }
+    expect(err?.message).toMatch(/at epoch \d+, step \d+/);
+    expect(Array.from(err.parametersBeforeFit)).toEqual(Array.from(w0));
+    net.setParameters(err.parametersBeforeFit);
+    expect(Number.isFinite(net.evaluate([[0, 1]], [0]).loss)).toBe(true);
+  });
+
+  it('setLayer checks the shape and every value before writing any of them', () => {
+    const net = new Mlp({ sizes: [2, 4, 3] });
+    const w0 = Array.from(net.getParameters());
+    expect(() => net.setLayer(0, { weight: [[1, 2, 3, 4], [5, 6, 7, 8]] })).toThrow(/weight must be \(4, 2\) \(nOut, nIn\), got \(2, 4\)/);
+    expect(() => net.setLayer(0, { weight: new Float32Array(8), bias: [1] })).toThrow(/bias needs 4 values, got 1/);
+    expect(() => net.setLayer(0, { bias: [1e39, 0, 0, 0] })).toThrow(/bias\[0\] is 1e\+39/);
+    expect(() => net.setParameters(new Array(net.nParams).fill(1e39))).toThrow(/value 0 is 1e\+39/);
+    expect(Array.from(net.getParameters())).toEqual(w0);
+  });
+
+  it('scores that overflow f32 are an error, not NaN', () => {
+    const net = new Mlp({ sizes: [2, 4, 3], seed: 1 });
+    expect(() => net.predict([[3e38, 3e38]])).toThrow(/overflow f32/);
+    expect(() => new Mlp({ sizes: [2, 2], seed: 1.5 })).toThrow(/seed must be an integer/);
+  });
 });

@@ -46,7 +46,12 @@ export function isInitialized(): boolean { return wasmKernels !== null; }
 
 /** The kernels for a backend name (or the kernels object itself). */
 export function getKernels(backend: 'wasm' | 'js' | Kernels = 'wasm', where = 'neurone'): Kernels {
-  if (typeof backend === 'object' && backend !== null) return backend;
+  if (typeof backend === 'object' && backend !== null) {
+    if (typeof (backend as Kernels).alloc !== 'function' || typeof (backend as Kernels).trainStep !== 'function') {
+      throw new TypeError(`${where}: backend must be 'wasm', 'js' or a Kernels object (with alloc, trainStep, ...)`);
+    }
+    return backend;
+  }
   if (backend === 'js') return (jsKernels ??= new JsKernels());
   if (backend === 'wasm') {
     if (!wasmKernels) throw new Error(`${where}: the wasm backend is not loaded; call "await init()" first (or pass backend: 'js')`);

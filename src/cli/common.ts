@@ -41,9 +41,15 @@ export function dataOptions(cmd: Command, dflt = 'mnist'): Command {
 }
 
 export async function dataFrom(o: Record<string, any>, positional?: string): Promise<Dataset> {
-  return loadDataset(positional ?? o.data, {
+  const name = positional ?? o.data;
+  if (o.digits && name !== 'mnist') throw new Error(`--digits applies to --data mnist only (the data here is ${name})`);
+  if (o.mnistDir && name !== 'mnist') throw new Error(`--mnist-dir applies to --data mnist only (the data here is ${name})`);
+  const ds = await loadDataset(name, {
     n: o.n, nTest: o.nTest, noise: o.noise, seed: o.dataSeed ?? o.seed, mnistDir: o.mnistDir, digits: o.digits,
   });
+  const seen = new Set(ds.train.y);
+  if (seen.size < 2) throw new Error(`${ds.name}: every training label is ${[...seen][0]}; a classifier needs at least two classes`);
+  return ds;
 }
 
 /** Labels as ±1 (from 0/1 class indices when needed), with a note of the mapping. */
