@@ -7,6 +7,7 @@
 // prelu and rrelu in training need per-layer state and have their own kernels.
 // relu, tanh and sigmoid (the common cases) take f32x4 paths (simdmath.ts).
 import { mapLanes, LANE_TANH, LANE_SIGMOID } from './simdmath';
+import { nextUniform } from './rng';
 
 export const IDENTITY = 0, RELU = 1, TANH = 2, SIGMOID = 3, ELU = 4, LEAKY_RELU = 5;
 export const ATAN = 6, HARDSIGMOID = 7, HARDTANH = 8, PRELU = 9, RELU6 = 10, RRELU = 11;
@@ -123,10 +124,20 @@ export function actGrad(id: i32, x: f64, fx: f64, p0: f64, p1: f64): f64 {
       const sp = softplus1(x), th = Math.tanh(sp);
       return th + x * (1 - th * th) * sigmoid(x);
     }
-    case HARDSWISH: return x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : 1;
+    // PyTorch: the right derivative at both kinks (-0.5 at -3, 1 at 3)
+    case HARDSWISH: return x < -3 ? 0 : x < 3 ? x / 3 + 0.5 : 1;
     case HARD_ATAN: return x > -HALF_PI && x < HALF_PI ? 1 : 0;
     default: return NaN;
   }
+}
+
+const F32_MAX: f64 = 3.4028234663852886e38;
+
+// f(x) for a finite f32 x, rounded to f32 without overflow: a value past f32's
+// range (selu's scale takes x near 3.4e38 past it) saturates at +-F32_MAX.
+// @ts-ignore: decorator
+@inline function toF32(v: f64): f32 {
+  return <f32>(v > F32_MAX ? F32_MAX : v < -F32_MAX ? -F32_MAX : v);
 }
 
 // a[k] = f(y[k]) for k < n.
@@ -152,7 +163,10 @@ export function activationForward(id: i32, a: usize, y: usize, n: i32, p0: f32, 
   if (id == SIGMOID) { mapLanes(a, y, n, LANE_SIGMOID); return; }
   for (let k = 0; k < n; k++) {
     const off = <usize>k << 2;
-    store<f32>(a + off, <f32>act(id, <f64>load<f32>(y + off), p0, p1));
+    const x = <f64>load<f32>(y + off);
+    // an infinite pre-activation (an overflowing layer) stays infinite
+    const v = act(id, x, p0, p1);
+    store<f32>(a + off, isFinite(x) ? toF32(v) : <f32>v);
   }
 }
 
@@ -230,5 +244,20 @@ export function preluBackward(dY: usize, dSlope: usize, dA: usize, y: usize, slo
         store<f32>(dY + off, g * load<f32>(slope + sAt));
       }
     }
+  }
+}
+
+// rrelu while training: a = r * y with a slope r ~ U(lower, upper) for each
+// element with y <= 0, drawn from the generator state at `rng` (4 u32 words,
+// advanced); noise (n) keeps the slope used (1 where y > 0): it is also a'(y).
+export function rreluForward(a: usize, y: usize, noise: usize, n: i32, lower: f32, upper: f32,
+                             rng: usize): void {
+  for (let k = 0; k < n; k++) {
+    const off = <usize>k << 2;
+    const x = load<f32>(y + off);
+    let r: f32 = 1;
+    if (x <= 0) r = lower + (upper - lower) * nextUniform(rng);
+    store<f32>(noise + off, r);
+    store<f32>(a + off, x * r);
   }
 }

@@ -12,7 +12,7 @@ export function free(p: usize): void { heap.free(p); }
 
 export { gemmAcc, transpose, peakProbe, peakFlopsPerIter } from './gemm';
 export { denseForward, denseBackward } from './dense';
-export { activationForward, activationBackward, preluForward, preluBackward } from './activations';
+export { activationForward, activationBackward, preluForward, preluBackward, rreluForward } from './activations';
 export { lossForward, errorCount } from './losses';
 export { optimStep } from './optim';
 export { nextU32, nextUniform } from './rng';

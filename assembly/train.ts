@@ -3,11 +3,10 @@
 // Layout of the plan and the arena: assembly/plan.ts. `rows` <= B is the
 // number of rows in this batch (the last batch of an epoch may be short).
 import { denseForward, denseBackward } from './dense';
-import { activationForward, activationBackward, preluForward, preluBackward,
+import { activationForward, activationBackward, preluForward, preluBackward, rreluForward,
          IDENTITY, RELU, PRELU, RRELU } from './activations';
 import { lossForward, errorCount } from './losses';
 import { optimStep } from './optim';
-import { nextUniform } from './rng';
 import * as P from './plan';
 
 // Forward pass over x[0:rows]; leaves a[l] of every layer in the arena.
@@ -32,26 +31,12 @@ export function forward(plan: usize, rows: i32): void {
     if (id == PRELU) {
       preluForward(a, y, P.ptr(plan, base + P.L_SLOPE), rows, nOut, P.word(plan, base + P.L_NSLOPE));
     } else if (id == RRELU) {
-      if (training) rreluTrain(a, y, P.ptr(plan, base + P.L_NOISE), n, p0, p1, plan + (P.P_RNG << 2));
+      if (training) rreluForward(a, y, P.ptr(plan, base + P.L_NOISE), n, p0, p1, plan + (P.P_RNG << 2));
       else activationForward(RRELU, a, y, n, (p0 + p1) / 2, 0);
     } else if (id != RELU && id != IDENTITY) {
       activationForward(id, a, y, n, p0, p1);
     }
     input = a;
-  }
-}
-
-// rrelu while training: slope r ~ U(lower, upper) for each negative element,
-// drawn from the plan's generator; noise keeps the slope used (1 if y > 0).
-function rreluTrain(a: usize, y: usize, noise: usize, n: i32, lower: f32, upper: f32,
-                    rng: usize): void {
-  for (let k = 0; k < n; k++) {
-    const off = <usize>k << 2;
-    const x = load<f32>(y + off);
-    let r: f32 = 1;
-    if (x <= 0) r = lower + (upper - lower) * nextUniform(rng);
-    store<f32>(noise + off, r);
-    store<f32>(a + off, x * r);
   }
 }
 

@@ -198,7 +198,8 @@ function show(v: unknown): string {
 function resolveIn(table: Record<string, Entry>, kind: string, spec: Spec, where: string): Resolved {
   const name = typeof spec === 'string' ? spec : spec && typeof spec === 'object' ? spec.name : undefined;
   if (typeof name !== 'string' || !Object.hasOwn(table, name)) {
-    throw new Error(`${where}: unknown ${kind} ${JSON.stringify(name)}; accepted: ${Object.keys(table).join(', ')}`);
+    const what = typeof name === 'string' ? JSON.stringify(name) : `(a ${kind} is a name or { name, ...params }, got ${show(spec)})`;
+    throw new Error(`${where}: unknown ${kind} ${what}; accepted: ${Object.keys(table).join(', ')}`);
   }
   const entry = table[name];
   const given: Record<string, unknown> = typeof spec === 'string' ? {} : { ...spec };

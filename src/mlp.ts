@@ -18,6 +18,8 @@ import { prepareTargets, type Targets } from './targets.js';
 import { resolveSchedule, type Schedule } from './schedules.js';
 import { Rng } from './rng.js';
 import * as P from './plan-words.js';
+import { checkOptions } from './options.js';
+import { lineSearchDescent, type LineSearchOptions, type LineSearchResult } from './descent.js';
 
 /** One layer: `out` units fed by `in` inputs, then `activation`. */
 export interface LayerSpec {
@@ -79,6 +81,18 @@ export interface FitOptions {
   shuffle?: boolean;
   /** seed of the shuffles (default: the model's seed) */
   seed?: number;
+  /**
+   * 'epoch' (default): each epoch visits every row once, in a shuffled order;
+   * 'random': the lecture's SGD, each step draws its batchSize rows uniformly
+   * at random, with replacement (an "epoch" is then ceil(rows / batchSize) steps)
+   */
+  sampling?: 'epoch' | 'random';
+  /** stop after this many steps in all (default: no limit) */
+  maxSteps?: number;
+  /** stop at the end of the first epoch whose mean loss is <= targetLoss */
+  targetLoss?: number;
+  /** stop when the epoch's mean loss has not gone below the best by minDelta (default 0) for `patience` epochs */
+  plateau?: { patience: number; minDelta?: number };
   /** evaluated after each epoch */
   validation?: { x: MatrixLike; y: Labels };
   onEpoch?: (info: EpochInfo) => void | boolean;
@@ -86,10 +100,14 @@ export interface FitOptions {
   onStep?: (step: number, loss: number) => void | boolean;
 }
 
+/** Why {@link Mlp.fit} stopped. */
+export type FitStop = 'epochs' | 'max-steps' | 'target-loss' | 'plateau' | 'callback';
+
 /** Result of {@link Mlp.fit}. */
 export interface FitResult {
   history: EpochInfo[];
   steps: number;
+  stopReason: FitStop;
   seconds: number;
   samplesPerSecond: number;
 }
@@ -110,6 +128,9 @@ interface Layer {
   biasOff: number;
   slopeOff: number;
 }
+
+const FIT_OPTIONS = ['loss', 'optimizer', 'lr', 'schedule', 'epochs', 'batchSize', 'shuffle', 'seed', 'sampling',
+  'maxSteps', 'targetLoss', 'plateau', 'validation', 'onEpoch', 'onStep'] as const;
 
 const HE_FAMILY = new Set(['relu', 'leaky_relu', 'prelu', 'rrelu', 'relu6', 'elu', 'celu', 'selu', 'gelu', 'silu', 'mish', 'hardswish']);
 const DEFAULT_ROWS = 256;
@@ -144,6 +165,7 @@ export class Mlp {
   constructor(options: MlpOptions) {
     const where = 'new Mlp';
     if (!options || typeof options !== 'object') throw new Error(`${where}: expected an options object such as { sizes: [784, 128, 10] }`);
+    checkOptions(options, ['sizes', 'activation', 'outputActivation', 'layers', 'seed', 'backend', 'init'], where);
     this.kernels = getKernels(options.backend ?? 'wasm', where);
     this.seed = options.seed ?? 0;
     if (!Number.isInteger(this.seed)) throw new RangeError(`${where}: seed must be an integer, got ${options.seed}`);
@@ -219,9 +241,9 @@ export class Mlp {
     });
 
     const k = this.kernels;
-    const oldParams = this.arena ? k.f32().slice(this.offs.params >> 2, (this.offs.params >> 2) + Pn) : null;
-    const oldRng = this.arena ? k.u32().slice((this.planPtr >> 2) + P.P_RNG, (this.planPtr >> 2) + P.P_RNG + 4) : null;
-    const oldT = this.arena ? k.i32()[(this.planPtr >> 2) + P.P_T] : 0;
+    const oldParams = this.arena ? k.f32().slice(this.offs.params >>> 2, (this.offs.params >>> 2) + Pn) : null;
+    const oldRng = this.arena ? k.u32().slice((this.planPtr >>> 2) + P.P_RNG, (this.planPtr >>> 2) + P.P_RNG + 4) : null;
+    const oldT = this.arena ? k.i32()[(this.planPtr >>> 2) + P.P_T] : 0;
     const base = k.alloc(top); // may grow memory: views are taken after it
     if (this.arena) { registry?.unregister(this.token); k.free(this.arena); }
     this.arena = base;
@@ -234,7 +256,7 @@ export class Mlp {
     registry?.register(this, { k, ptr: base }, this.token);
 
     // the plan words (assembly/plan.ts)
-    const w = k.i32(), f = k.f32(), q = o.plan >> 2;
+    const w = k.i32(), f = k.f32(), q = o.plan >>> 2;
     w[q + P.P_L] = L; w[q + P.P_B] = rows; w[q + P.P_NPARAMS] = Pn; w[q + P.P_C] = C;
     w[q + P.P_PARAMS] = o.params; w[q + P.P_GRADS] = o.grads; w[q + P.P_STATE] = o.state;
     w[q + P.P_X] = o.x; w[q + P.P_TARGET] = o.target; w[q + P.P_DA0] = o.dA0; w[q + P.P_DA1] = o.dA1;
@@ -251,7 +273,7 @@ export class Mlp {
       w[b + P.L_NSLOPE] = l.nSlope;
       w[b + P.L_Y] = buf.y; w[b + P.L_A] = buf.a; w[b + P.L_NOISE] = buf.noise; w[b + P.L_DYSAVE] = buf.dYSave;
     });
-    if (oldParams) f.set(oldParams, o.params >> 2);
+    if (oldParams) f.set(oldParams, o.params >>> 2);
     const u = k.u32();
     if (oldRng) u.set(oldRng, q + P.P_RNG);
     else u.set(new Rng(this.seed ^ 0x5bd1e995).state, q + P.P_RNG);
@@ -270,7 +292,7 @@ export class Mlp {
     // U(±sqrt(6/(nIn+nOut))) otherwise; biases 0; prelu slopes at `init`.
     // Only integer ops, one f64 multiply and sqrt: bit-identical everywhere.
     const rng = new Rng(this.seed);
-    const f = this.kernels.f32(), base = this.offs.params >> 2;
+    const f = this.kernels.f32(), base = this.offs.params >>> 2;
     for (const l of this.layerInfo) {
       const he = mode === 'he' || (mode === 'auto' && HE_FAMILY.has(l.act.name));
       const bound = he ? Math.sqrt(6 / l.nIn) : Math.sqrt(6 / (l.nIn + l.nOut));
@@ -296,7 +318,7 @@ export class Mlp {
   /** A copy of all parameters as one flat vector (layer by layer: W, bias, slopes). */
   getParameters(): Float32Array {
     this.checkAlive();
-    const s = this.offs.params >> 2;
+    const s = this.offs.params >>> 2;
     return this.kernels.f32().slice(s, s + this.nParams);
   }
 
@@ -307,13 +329,13 @@ export class Mlp {
     for (let k = 0; k < p.length; k++) {
       if (typeof p[k] !== 'number' || !Number.isFinite(Math.fround(p[k]))) throw new Error(`Mlp.setParameters: value ${k} is ${p[k]}; values must be finite in f32`);
     }
-    this.kernels.f32().set(p, this.offs.params >> 2);
+    this.kernels.f32().set(p, this.offs.params >>> 2);
   }
 
   /** Layer l's weights (nOut, nIn) as PyTorch's nn.Linear.weight, its bias, and prelu slopes (copies). */
   getLayer(l: number): { weight: Matrix; bias: Float32Array; slope?: Float32Array; activation: string } {
     const L = this.layer(l, 'Mlp.getLayer');
-    const f = this.kernels.f32(), s = this.offs.params >> 2;
+    const f = this.kernels.f32(), s = this.offs.params >>> 2;
     const weight = { data: f.slice(s + L.wOff, s + L.wOff + L.nIn * L.nOut), rows: L.nOut, cols: L.nIn };
     const out: ReturnType<Mlp['getLayer']> = { weight, bias: f.slice(s + L.biasOff, s + L.biasOff + L.nOut), activation: L.act.name };
     if (L.nSlope) out.slope = f.slice(s + L.slopeOff, s + L.slopeOff + L.nSlope);
@@ -354,7 +376,7 @@ export class Mlp {
     }
     if (values.bias !== undefined) writes.push([check(values.bias, L.nOut, 'bias'), L.biasOff]);
     if (values.slope !== undefined) writes.push([check(values.slope, L.nSlope, 'slope'), L.slopeOff]);
-    const f = this.kernels.f32(), s = this.offs.params >> 2;
+    const f = this.kernels.f32(), s = this.offs.params >>> 2;
     for (const [v, off] of writes) f.set(v, s + off);
   }
 
@@ -375,7 +397,7 @@ export class Mlp {
   // Copies rows idx[from..from+n) (or from..from+n when idx is null) of x and of
   // the targets into the arena.
   private load(x: Matrix, t: Targets | null, idx: Int32Array | null, from: number, n: number): void {
-    const f = this.kernels.f32(), D = x.cols, xo = this.offs.x >> 2, to = this.offs.target >> 2;
+    const f = this.kernels.f32(), D = x.cols, xo = this.offs.x >>> 2, to = this.offs.target >>> 2;
     if (!idx) {
       f.set(x.data.subarray(from * D, (from + n) * D), xo);
       if (t) f.set(t.data.subarray(from * t.width, (from + n) * t.width), to);
@@ -395,7 +417,7 @@ export class Mlp {
   }
 
   private setLoss(loss: Resolved, targets: Targets, reduction: 'sum' | 'mean'): void {
-    const w = this.kernels.i32(), f = this.kernels.f32(), q = this.planPtr >> 2;
+    const w = this.kernels.i32(), f = this.kernels.f32(), q = this.planPtr >>> 2;
     w[q + P.P_LOSS] = loss.id;
     w[q + P.P_REDUCTION] = reduction === 'sum' ? 0 : 1;
     w[q + P.P_ERROR_KIND] = targets.errorKind;
@@ -414,7 +436,7 @@ export class Mlp {
     const m = this.checkX(x, 'Mlp.predict');
     this.ensure(Math.min(m.rows, DEFAULT_ROWS), 1);
     const C = this.outputs, out = new Float32Array(m.rows * C);
-    const last = this.layerBufs[this.layerBufs.length - 1].a >> 2;
+    const last = this.layerBufs[this.layerBufs.length - 1].a >>> 2;
     for (let from = 0; from < m.rows; from += this.capRows) {
       const n = Math.min(this.capRows, m.rows - from);
       this.load(m, null, null, from, n);
@@ -447,7 +469,7 @@ export class Mlp {
    */
   evaluate(x: MatrixLike, y: Labels, options: { loss?: Spec } = {}): EvalResult {
     const where = 'Mlp.evaluate';
-    options = options ?? {};
+    options = checkOptions(options, ['loss'], where);
     const m = this.checkX(x, where);
     const loss = resolveLoss(options.loss ?? this.defaultLoss(), where);
     const t = prepareTargets(y, loss.labels, loss.name, this.outputs, m.rows, where);
@@ -459,7 +481,7 @@ export class Mlp {
       const n = Math.min(this.capRows, m.rows - from);
       this.load(m, t, null, from, n);
       total += this.kernels.evaluate(this.planPtr, n);
-      errors += this.kernels.i32()[(this.planPtr >> 2) + P.P_ERRORS];
+      errors += this.kernels.i32()[(this.planPtr >>> 2) + P.P_ERRORS];
     }
     if (!Number.isFinite(total)) {
       throw new RangeError(`${where}: the loss is ${total}: the scores overflow f32 (inputs, targets or weights too large)`);
@@ -482,7 +504,7 @@ export class Mlp {
    */
   fit(x: MatrixLike, y: Labels, options: FitOptions = {}): FitResult {
     const where = 'Mlp.fit';
-    options = options ?? {};
+    options = checkOptions(options, FIT_OPTIONS, where);
     for (const k of ['onEpoch', 'onStep'] as const) {
       if (options[k] !== undefined && typeof options[k] !== 'function') throw new TypeError(`${where}: ${k} must be a function, got ${typeof options[k]}`);
     }
@@ -497,6 +519,18 @@ export class Mlp {
     if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`${where}: epochs must be a non-negative integer, got ${epochs}`);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`${where}: batchSize must be a positive integer, got ${batchSize}`);
     const sched = resolveSchedule(options.schedule, opt.params.lr, `${where}: schedule`);
+    const sampling = options.sampling ?? 'epoch';
+    if (sampling !== 'epoch' && sampling !== 'random') throw new RangeError(`${where}: sampling must be 'epoch' or 'random', got ${JSON.stringify(sampling)}`);
+    const maxSteps = options.maxSteps ?? Infinity;
+    if (maxSteps !== Infinity && (!Number.isInteger(maxSteps) || maxSteps < 1)) throw new RangeError(`${where}: maxSteps must be a positive integer, got ${maxSteps}`);
+    const target = options.targetLoss;
+    if (target !== undefined && (typeof target !== 'number' || Number.isNaN(target))) throw new RangeError(`${where}: targetLoss must be a number, got ${target}`);
+    const plateau = options.plateau;
+    if (plateau !== undefined) {
+      if (!plateau || !Number.isInteger(plateau.patience) || plateau.patience < 1) throw new RangeError(`${where}: plateau.patience must be a positive integer, got ${plateau?.patience}`);
+      const md = plateau.minDelta ?? 0;
+      if (typeof md !== 'number' || !(md >= 0) || !Number.isFinite(md)) throw new RangeError(`${where}: plateau.minDelta must be a finite number >= 0, got ${md}`);
+    }
     const val = options.validation;
     if (val) {
       // checked now, not after the first epoch has changed the weights
@@ -507,12 +541,12 @@ export class Mlp {
 
     const B = Math.min(batchSize, m.rows);
     this.ensure(B, opt.stateVectors);
-    const k = this.kernels, q = this.planPtr >> 2;
+    const k = this.kernels, q = this.planPtr >>> 2;
     // fresh optimizer: zero state, t = 0, hyper-parameters in the f64 block
-    k.f32().fill(0, this.offs.state >> 2, (this.offs.state >> 2) + this.nParams * this.capState);
+    k.f32().fill(0, this.offs.state >>> 2, (this.offs.state >>> 2) + this.nParams * this.capState);
     k.i32()[q + P.P_OPTIM] = opt.id;
     k.i32()[q + P.P_T] = 0;
-    const hp = this.offs.hp >> 3;
+    const hp = this.offs.hp >>> 3;
     k.f64().fill(0, hp, hp + 8);
     k.f64().set(opt.hp, hp);
 
@@ -520,15 +554,19 @@ export class Mlp {
     const order = new Int32Array(m.rows);
     for (let r = 0; r < m.rows; r++) order[r] = r;
     const shuffle = options.shuffle ?? true;
+    const stepsPerEpoch = Math.ceil(m.rows / B);
     const history: EpochInfo[] = [];
     const start = performance.now();
-    let step = 0, stop = false;
-    for (let e = 0; e < epochs && !stop; e++) {
+    let step = 0, totalRows = 0, lastRows = 0, stopReason: FitStop = 'epochs', best = Infinity, sinceBest = 0;
+    for (let e = 0; e < epochs && stopReason === 'epochs'; e++) {
       const t0 = performance.now();
-      if (shuffle) rng.shuffle(order);
-      let sum = 0, steps = 0, lr = opt.params.lr;
-      for (let from = 0; from < m.rows; from += B) {
-        const n = Math.min(B, m.rows - from);
+      if (sampling === 'epoch' && shuffle) rng.shuffle(order);
+      let sum = 0, steps = 0, lr = opt.params.lr, rowsSeen = 0;
+      for (let s = 0; s < stepsPerEpoch; s++) {
+        // 'epoch': the next B rows of the shuffled order; 'random': B draws with replacement
+        const from = sampling === 'epoch' ? s * B : 0;
+        const n = sampling === 'epoch' ? Math.min(B, m.rows - from) : B;
+        if (sampling === 'random') for (let r = 0; r < B; r++) order[r] = rng.int(m.rows);
         lr = sched.lrAt(sched.per === 'step' ? step : e);
         if (!(lr >= 0) || !Number.isFinite(lr)) {
           throw new RangeError(`${where}: the schedule "${sched.name}" gave learning rate ${lr} at ${sched.per} ${sched.per === 'step' ? step : e}; it must be finite and >= 0`);
@@ -538,29 +576,55 @@ export class Mlp {
         this.load(m, t, order, from, n);
         const value = k.trainStep(this.planPtr, n, 1);
         const status = k.i32()[q + P.P_STATUS];
-        if (status !== P.STATUS_OK) {
-          const what = status === P.STATUS_BAD_LOSS ? `the loss became ${value}` : 'the update made a parameter infinite or NaN';
-          const err = new Error(`${where}: ${what} at epoch ${e + 1}, step ${steps + 1} (learning rate ${lr}); ` +
-            'the weights are those from before that step, and error.parametersBeforeFit holds those from before fit(). ' +
-            'Try a smaller learning rate, or check the inputs and targets for huge values.');
-          (err as Error & { parametersBeforeFit?: Float32Array }).parametersBeforeFit = before;
-          throw err;
-        }
-        sum += value; steps++; step++;
-        if (options.onStep && options.onStep(step, value) === false) { stop = true; break; }
+        if (status !== P.STATUS_OK) this.diverged(where, status, value, e + 1, steps + 1, step > 0, lr, before);
+        lastRows = n;
+        sum += value; steps++; step++; rowsSeen += n; totalRows += n;
+        if (options.onStep && options.onStep(step, value) === false) { stopReason = 'callback'; break; }
+        if (step >= maxSteps) { stopReason = 'max-steps'; break; }
       }
       const seconds = (performance.now() - t0) / 1000;
-      const info: EpochInfo = { epoch: e + 1, epochs, loss: sum / Math.max(steps, 1), lr, steps, seconds, samplesPerSecond: Math.min(m.rows, steps * B) / seconds };
+      const info: EpochInfo = { epoch: e + 1, epochs, loss: sum / Math.max(steps, 1), lr, steps, seconds, samplesPerSecond: rowsSeen / seconds };
       if (val) {
         const r = this.evaluate(val.x, val.y, { loss: { name: loss.name, ...loss.params } });
         info.valLoss = r.loss; info.valError = r.error;
       }
       history.push(info);
-      if (options.onEpoch && options.onEpoch(info) === false) stop = true;
+      if (options.onEpoch && options.onEpoch(info) === false && stopReason === 'epochs') stopReason = 'callback';
+      if (stopReason !== 'epochs') break;
+      if (target !== undefined && info.loss <= target) stopReason = 'target-loss';
+      else if (plateau) {
+        if (info.loss < best - (plateau.minDelta ?? 0)) { best = info.loss; sinceBest = 0; }
+        else if (++sinceBest >= plateau.patience) stopReason = 'plateau';
+      }
+    }
+    // the last update has not been through a forward pass yet: check it on its batch
+    if (lastRows > 0) {
+      const last = k.evaluate(this.planPtr, lastRows);
+      const out = this.layerBufs[this.layerBufs.length - 1].a >>> 2;
+      const bad = firstNonFinite(k.f32().subarray(out, out + lastRows * this.outputs));
+      const value = bad >= 0 ? k.f32()[out + bad] : last;
+      if (!Number.isFinite(value)) this.diverged(where, P.STATUS_BAD_LOSS, value, history.length, -1, true, opt.params.lr, before);
     }
     const seconds = (performance.now() - start) / 1000;
-    const samples = history.reduce((a, h) => a + h.steps, 0) * B;
-    return { history, steps: step, seconds, samplesPerSecond: Math.min(samples, m.rows * history.length) / seconds };
+    return { history, steps: step, stopReason, seconds, samplesPerSecond: totalRows / seconds };
+  }
+
+  // A training step went wrong: put the weights back to the last ones whose
+  // loss was finite and throw, naming the epoch and step. BAD_UPDATE: the
+  // kernel already restored the weights from before this step. BAD_LOSS: the
+  // previous update made the scores overflow; its backup is put back.
+  private diverged(where: string, status: number, value: number, epoch: number, step: number,
+                   updated: boolean, lr: number, before: Float32Array): never {
+    const k = this.kernels, s = this.offs.params >>> 2;
+    if (status === P.STATUS_BAD_LOSS && updated) k.f32().copyWithin(s, this.offs.backup >>> 2, (this.offs.backup >>> 2) + this.nParams);
+    const at = step < 0 ? `after the last step of epoch ${epoch}` : `at epoch ${epoch}, step ${step}`;
+    const what = status === P.STATUS_BAD_UPDATE
+      ? `the update made a parameter infinite or NaN ${at}; the weights are those from before that step`
+      : `the ${step < 0 ? 'scores' : 'loss'} became ${value} ${at}${updated ? '; the weights are those from before the update that made it overflow' : ''}`;
+    const err = new Error(`${where}: ${what} (learning rate ${lr}). error.parametersBeforeFit holds the weights from before fit(). ` +
+      'Likely causes: a learning rate too large for this loss and data, inputs or targets with huge values, or extreme activation parameters.');
+    (err as Error & { parametersBeforeFit?: Float32Array }).parametersBeforeFit = before;
+    throw err;
   }
 
   // --- one forward/backward pass, visible (the lecture's A[t] and DA[t]) -------------
@@ -576,6 +640,7 @@ export class Mlp {
   } {
     const where = 'Mlp.backward';
     this.checkAlive();
+    options = checkOptions(options, ['loss'], where);
     const m = this.checkX(x, where);
     const loss = resolveLoss(options.loss ?? this.defaultLoss(), where);
     const t = prepareTargets(y, loss.labels, loss.name, this.outputs, m.rows, where);
@@ -585,8 +650,10 @@ export class Mlp {
     this.load(m, t, null, 0, m.rows);
     const value = this.kernels.trainStep(this.planPtr, m.rows, 0);
     if (!Number.isFinite(value)) throw new RangeError(`${where}: the loss is ${value}: the scores overflow f32 (inputs, targets or weights too large)`);
-    const f = this.kernels.f32(), g = this.offs.grads >> 2;
-    const grab = (ptr: number, cols: number) => ({ data: f.slice(ptr >> 2, (ptr >> 2) + m.rows * cols), rows: m.rows, cols });
+    const f = this.kernels.f32(), g = this.offs.grads >>> 2;
+    const bad = firstNonFinite(f.subarray(g, g + this.nParams));
+    if (bad >= 0) throw new RangeError(`${where}: the gradient of parameter ${bad} is ${f[g + bad]}: it overflows f32 (inputs, targets or weights too large)`);
+    const grab = (ptr: number, cols: number) => ({ data: f.slice(ptr >>> 2, (ptr >>> 2) + m.rows * cols), rows: m.rows, cols });
     return {
       loss: value,
       grads: f.slice(g, g + this.nParams),
@@ -596,5 +663,107 @@ export class Mlp {
         grad: grab(this.layerBufs[i].dYSave, l.nOut),
       })),
     };
+  }
+
+  /**
+   * The loss over the whole set and its gradient with respect to every
+   * parameter (layout of getParameters), at the current weights: the full-batch
+   * gradient of gradient descent, computed in chunks of rows (sums in f64).
+   * rrelu layers draw their slopes as in training.
+   * @throws Error on bad data or labels, or scores that overflow f32
+   */
+  gradient(x: MatrixLike, y: Labels, options: { loss?: Spec } = {}): { loss: number; grads: Float64Array } {
+    const where = 'Mlp.gradient';
+    options = checkOptions(options, ['loss'], where);
+    const m = this.checkX(x, where);
+    const loss = resolveLoss(options.loss ?? this.defaultLoss(), where);
+    const t = prepareTargets(y, loss.labels, loss.name, this.outputs, m.rows, where);
+    return this.fullGradient(m, t, loss, where);
+  }
+
+  // Sum-reduced chunks, then the loss's reduction once: the same value and
+  // gradient as one call on all rows, without an arena for all of them.
+  private fullGradient(m: Matrix, t: Targets, loss: Resolved, where: string): { loss: number; grads: Float64Array } {
+    this.ensure(Math.min(m.rows, DEFAULT_ROWS), 1);
+    const k = this.kernels, g0 = this.offs.grads >>> 2;
+    const grads = new Float64Array(this.nParams);
+    let total = 0;
+    for (let from = 0; from < m.rows; from += this.capRows) {
+      const n = Math.min(this.capRows, m.rows - from);
+      this.setLoss(loss, t, 'sum');
+      this.load(m, t, null, from, n);
+      total += k.trainStep(this.planPtr, n, 0);
+      const f = k.f32();
+      for (let i = 0; i < this.nParams; i++) grads[i] += f[g0 + i];
+    }
+    if (!Number.isFinite(total)) throw new RangeError(`${where}: the loss is ${total}: the scores overflow f32 (inputs, targets or weights too large)`);
+    const bad = grads.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new RangeError(`${where}: the gradient of parameter ${bad} is ${grads[bad]}: it overflows f32 (inputs, targets or weights too large)`);
+    const elementwise = loss.name === 'mse' || loss.name === 'bce_with_logits';
+    const scale = loss.params.reduction === 'mean' ? 1 / (elementwise ? m.rows * this.outputs : m.rows) : 1;
+    if (scale !== 1) for (let i = 0; i < this.nParams; i++) grads[i] *= scale;
+    return { loss: total * scale, grads };
+  }
+
+  /**
+   * Full-batch gradient descent with the lecture's backtracking line search on
+   * the training loss F(u) (u = every parameter): lambda = 1, halved while
+   * F(u - lambda grad F) >= F(u). Trial points are rounded to f32, the
+   * parameters' type. The net keeps the final parameters.
+   * @example
+   *   const r = net.fitLineSearch(x, y, { loss: 'logistic', maxIter: 50, tol: 1e-5 });
+   *   r.trajectory.map((s) => [s.f, s.lambda, s.gradNorm]);
+   * @returns lineSearchDescent's result (u as f64 copies of the parameters)
+   */
+  fitLineSearch(x: MatrixLike, y: Labels, options: { loss?: Spec } & LineSearchOptions = {}): LineSearchResult {
+    const where = 'Mlp.fitLineSearch';
+    options = checkOptions(options, ['loss', 'maxIter', 'tol', 'maxHalvings', 'onIteration'], where);
+    const m = this.checkX(x, where);
+    const loss = resolveLoss(options.loss ?? this.defaultLoss(), `${where}: loss`);
+    const t = prepareTargets(y, loss.labels, loss.name, this.outputs, m.rows, where);
+    const p32 = new Float32Array(this.nParams);
+    const at = (u: Float64Array) => {
+      for (let i = 0; i < u.length; i++) p32[i] = u[i];
+      // a trial point that overflows f32 is a step too long: F = Infinity
+      for (let i = 0; i < u.length; i++) if (!Number.isFinite(p32[i])) return false;
+      this.kernels.f32().set(p32, this.offs.params >>> 2);
+      return true;
+    };
+    const F = (u: Float64Array) => {
+      if (!at(u)) return Infinity;
+      this.setLoss(loss, t, 'sum');
+      let total = 0;
+      for (let from = 0; from < m.rows; from += this.capRows) {
+        const n = Math.min(this.capRows, m.rows - from);
+        this.load(m, t, null, from, n);
+        total += this.kernels.evaluate(this.planPtr, n);
+      }
+      const elementwise = loss.name === 'mse' || loss.name === 'bce_with_logits';
+      return loss.params.reduction === 'mean' ? total / (elementwise ? m.rows * this.outputs : m.rows) : total;
+    };
+    const grad = (u: Float64Array) => { at(u); return this.fullGradient(m, t, loss, where).grads; };
+    this.ensure(Math.min(m.rows, DEFAULT_ROWS), 1);
+    const { loss: _loss, ...search } = options;
+    const r = lineSearchDescent(F, grad, Float64Array.from(this.getParameters()), search);
+    at(r.u);
+    return r;
+  }
+
+  /**
+   * The architecture as plain data: every layer's sizes and resolved
+   * activation spec (name and every parameter), and the seed. `new Mlp(config)`
+   * builds the same architecture.
+   */
+  config(): { layers: { in: number; out: number; activation: { name: string } & Record<string, unknown> }[]; seed: number } {
+    this.checkAlive();
+    return {
+      layers: this.layerInfo.map((l) => ({ in: l.nIn, out: l.nOut, activation: { name: l.act.name, ...l.act.params } })),
+      seed: this.seed,
+    };
+  }
+
+  /** The resolved loss spec this net uses by default or for `spec`, for tools such as gradCheck. */
+  resolveLoss(spec?: Spec): Resolved & { labels: string } {
+    return resolveLoss(spec ?? this.defaultLoss(), 'Mlp.resolveLoss');
   }
 }

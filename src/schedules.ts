@@ -31,7 +31,12 @@ export function scheduleCatalogue() {
 export function resolveSchedule(spec: Spec | Schedule | undefined, lr: number, where = 'schedule'): Schedule {
   if (spec === undefined || spec === null) spec = 'constant';
   if (typeof spec !== 'string' && typeof spec !== 'object') throw new Error(`${where}: expected a schedule name or { name, ...params }, got ${typeof spec}`);
-  if (typeof spec === 'object' && typeof (spec as Schedule).lrAt === 'function') return spec as Schedule;
+  if (typeof spec === 'object' && typeof (spec as Schedule).lrAt === 'function') {
+    // a schedule object of the user's own: per says how t counts
+    const per = (spec as Schedule).per ?? 'step';
+    if (per !== 'step' && per !== 'epoch') throw new RangeError(`${where}: a custom schedule's per must be 'step' or 'epoch', got ${JSON.stringify(per)}`);
+    return { name: (spec as Schedule).name ?? 'custom', params: (spec as Schedule).params ?? {}, per, lrAt: (t) => (spec as Schedule).lrAt(t) };
+  }
   const name = typeof spec === 'string' ? spec : (spec as { name: string }).name;
   const def = typeof name === 'string' && Object.hasOwn(SCHEDULES, name) ? SCHEDULES[name] : undefined;
   if (!def) throw new Error(`${where}: unknown schedule ${JSON.stringify(name)}; accepted: ${Object.keys(SCHEDULES).join(', ')}`);

@@ -9,6 +9,7 @@ import type { Highs } from 'highs';
 import { getKernels } from './backend/index.js';
 import type { Kernels } from './backend/types.js';
 import { describe, isVector } from './matrix.js';
+import { checkOptions } from './options.js';
 
 /** A row-major float64 matrix: `data[r * cols + c]`. */
 export interface Matrix64 {
@@ -171,6 +172,7 @@ async function solveLp(nCols: number, rowsDense: Float64Array, nRows: number,
 export async function separable(x: Features, y: ArrayLike<number>,
                                 options: { timeLimit?: number; onRound?: (round: number, workingSet: number) => void } = {}): Promise<Separability> {
   const where = 'separable';
+  options = checkOptions(options, ['timeLimit', 'onRound'], where);
   const timeLimit = options.timeLimit ?? Infinity;
   if (typeof timeLimit !== 'number' || !(timeLimit > 0)) throw new RangeError(`${where}: timeLimit must be a positive number of seconds, got ${timeLimit}`);
   const X = toMatrix64(x, where), n = X.rows, d = X.cols;
@@ -303,6 +305,7 @@ export type PerceptronResult =
  */
 export function perceptron(x: Features, y: ArrayLike<number>, options: { maxEpochs?: number } = {}): PerceptronResult {
   const where = 'perceptron';
+  options = checkOptions(options, ['maxEpochs'], where);
   const maxEpochs = options.maxEpochs ?? 1000;
   if (!Number.isInteger(maxEpochs) || maxEpochs < 1) throw new RangeError(`${where}: maxEpochs must be an integer >= 1, got ${maxEpochs}`);
   const X = toMatrix64(x, where), n = X.rows, d = X.cols;
@@ -396,6 +399,7 @@ export interface OvrSvm {
  */
 export async function fitSvm(x: Features, y: ArrayLike<number>, options: SvmOptions = {}): Promise<BinarySvm | OvrSvm> {
   const where = 'fitSvm';
+  options = checkOptions(options, ['C', 'tol', 'maxIter', 'backend'], where);
   const C = options.C ?? Infinity, tol = options.tol ?? 1e-8, maxIter = options.maxIter ?? 100000;
   if (typeof C !== 'number' || !(C > 0)) throw new RangeError(`${where}: C must be a positive number (or Infinity for the hard margin), got ${C}`);
   if (typeof tol !== 'number' || !(tol > 0 && tol < 1)) throw new RangeError(`${where}: tol must be in (0, 1), got ${tol}`);
@@ -441,14 +445,14 @@ async function fitBinary(kernels: Kernels, X: Matrix64, y: Float64Array, classes
   const pst = psq + n * 8, pup = pst + 6 * 8, plow = pup + n * 4, pwork = plow + n * 4;
   try {
     const f = kernels.f64();
-    f.set(X.data, px >> 3);
-    f.set(y, py >> 3);
+    f.set(X.data, px >>> 3);
+    f.set(y, py >>> 3);
     kernels.svmSolve(px, py, pa, pw, pF, psq, pup, plow, pwork, pst, n, d, C, tol, maxIter);
 
     // read the results back (views again: the call cannot grow memory, but stay safe)
     const g = kernels.f64();
-    const alpha = g.slice(pa >> 3, (pa >> 3) + n), w = g.slice(pw >> 3, (pw >> 3) + d);
-    const F = g.slice(pF >> 3, (pF >> 3) + n), st = g.slice(pst >> 3, (pst >> 3) + 6);
+    const alpha = g.slice(pa >>> 3, (pa >>> 3) + n), w = g.slice(pw >>> 3, (pw >>> 3) + d);
+    const F = g.slice(pF >>> 3, (pF >>> 3) + n), st = g.slice(pst >>> 3, (pst >>> 3) + 6);
     return buildBinary(X, y, alpha, w, F, classes, C, { iterations: st[0], rounds: st[4], gap: st[1], converged: st[3] === 1, pairSteps: st[2], visits: st[5] });
   } finally {
     kernels.free(base);

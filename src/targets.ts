@@ -18,10 +18,14 @@ export interface Targets {
  */
 export function prepareTargets(y: Labels, kind: LabelKind, lossName: string, C: number,
                                rows: number, where: string): Targets {
+  if (Array.isArray(y) && y.length > 0 && typeof y[0] !== 'number' && !Array.isArray(y[0]) && !ArrayBuffer.isView(y[0])) {
+    throw new TypeError(`${where}: labels must be numbers (class indices, ±1 or real targets), label 0 is ${JSON.stringify(y[0])}`);
+  }
   if (isVector(y)) {
     const v = y as ArrayLike<number>;
     if (v.length !== rows) throw new Error(`${where}: ${v.length} labels for ${rows} rows of x`);
     for (let k = 0; k < v.length; k++) {
+      if (typeof v[k] !== 'number') throw new TypeError(`${where}: label ${k} is ${JSON.stringify(v[k])}, not a number`);
       if (!Number.isFinite(v[k])) throw new Error(`${where}: label ${k} is ${v[k]}; labels must be finite`);
     }
     switch (kind) {

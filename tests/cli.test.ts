@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
-const run = (...args: string[]) => JSON.parse(execFileSync('node', [CLI, ...args], { encoding: 'utf8' }));
+const run = (...args: string[]) => JSON.parse(execFileSync('node', [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
 
 describe('neurone train', () => {
   it('learns xor4 to zero training error and prints one JSON object', () => {

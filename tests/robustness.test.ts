@@ -93,4 +93,42 @@ describe('robustness', () => {
     expect(() => net.predict([[3e38, 3e38]])).toThrow(/overflow f32/);
     expect(() => new Mlp({ sizes: [2, 2], seed: 1.5 })).toThrow(/seed must be an integer/);
   });
+
+  it('an update that makes the scores overflow on its last step is caught, and the net still predicts', () => {
+    const x = [[1, 0], [-1, 0], [0, 1], [0, -1]], y = [1, 1, -1, -1];
+    const net = new Mlp({ sizes: [2, 128, 1], seed: 1 });
+    const start = net.getParameters();
+    expect(() => net.fit(x, y, { lr: 1e36, epochs: 1, batchSize: 4 })).toThrow(/the scores became (Infinity|NaN) after the last step of epoch 1; the weights are those from before the update/);
+    expect(Array.from(net.getParameters())).toEqual(Array.from(start));
+    expect(net.predict(x).data.every(Number.isFinite)).toBe(true);
+  });
+
+  it('a loss that overflows after finite updates puts back the weights from before the update that caused it', () => {
+    const net = new Mlp({ sizes: [2, 1], seed: 1 });
+    const x = [[1e15, 1e15], [-1e15, 1e15]];
+    const seen: Float32Array[] = [net.getParameters()];
+    let err: any;
+    try {
+      net.fit(x, [[0], [1]], { loss: 'mse', lr: 1e-3, batchSize: 1, epochs: 20, shuffle: false, onStep: () => { seen.push(net.getParameters()); } });
+    } catch (e) { err = e; }
+    expect(String(err?.message)).toMatch(/the loss became (Infinity|NaN) at epoch \d+, step \d+; the weights are those from before the update that made it overflow/);
+    expect(Array.from(net.getParameters())).toEqual(Array.from(seen[seen.length - 2]));
+  });
+
+  it('backward refuses gradients that overflow f32, naming the parameter', () => {
+    const net = new Mlp({ sizes: [1, 1], seed: 1 });
+    net.setLayer(0, { weight: [1], bias: [0] });
+    expect(() => net.backward([[1e20]], [[0]], { loss: 'mse' })).toThrow(/gradient of parameter 0 is Infinity/);
+    expect(() => net.backward([[1]], [1], null as any)).not.toThrow();
+  });
+
+  it('labels that are not numbers, and specs that are not names, say so', () => {
+    const net = new Mlp({ sizes: [2, 3], seed: 1 });
+    expect(() => net.fit([[0, 1], [1, 0]], ['a', 'b'] as any)).toThrow(/labels must be numbers.*label 0 is "a"/);
+    expect(() => net.fit([[0, 1], [1, 0]], [0, '1'] as any)).toThrow(/label 1 is "1", not a number/);
+    expect(() => new Mlp({ sizes: [2, 3], activation: 5 as any })).toThrow(/a activation is a name or \{ name, ...params \}, got 5/);
+    expect(() => net.fit([[0, 1]], [0], { schedule: { lrAt: () => 0.1, per: 'batch' } as any })).toThrow(/custom schedule's per must be 'step' or 'epoch'/);
+    const r = net.fit([[0, 1]], [0], { schedule: { lrAt: (t: number) => 0.1 / (1 + t) } as any, epochs: 2 });
+    expect(r.history[1].lr).toBeCloseTo(0.1 / 2, 6);
+  });
 });

@@ -62,7 +62,7 @@ describe('fitSvm against the hard-margin QP solved by HiGHS', () => {
 });
 
 describe('the separable and svm commands', () => {
-  const cli = (...args: string[]) => execFileSync(process.execPath, ['dist/cli/main.js', ...args], { encoding: 'utf8' });
+  const cli = (...args: string[]) => execFileSync(process.execPath, ['dist/cli/main.js', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
   it('neurone separable --data xor4 --json prints the certificate', () => {
     const out = JSON.parse(cli('separable', '--data', 'xor4', '--json'));

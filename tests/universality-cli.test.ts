@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 
 const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
-const run = (...args: string[]) => JSON.parse(execFileSync('node', [cli, 'universality', ...args, '--json'], { encoding: 'utf8' }));
+const run = (...args: string[]) => JSON.parse(execFileSync('node', [cli, 'universality', ...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
 
 describe('neurone universality', () => {
   it('on xor4 reports 2·N·D + N + 1 = 21 neurons and 0 training error for the memoriser', () => {

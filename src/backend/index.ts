@@ -1,6 +1,7 @@
 // Choosing a backend: `init()` loads the wasm core once per thread; the plain
 // TypeScript backend needs no loading. Models take `backend: 'wasm' | 'js'`.
 import type { Kernels } from './types.js';
+import { checkOptions } from '../options.js';
 import { JsKernels } from './js/kernels.js';
 import { loadWasm, defaultWasmUrl, relaxedSimdSupported, type WasmSource } from './wasm.js';
 
@@ -28,6 +29,7 @@ let jsKernels: JsKernels | null = null;
  * @throws Error if the module cannot be read or compiled, or 'relaxed' is forced on an engine without it.
  */
 export async function init(options: InitOptions = {}): Promise<Kernels> {
+  options = checkOptions(options, ['wasm', 'simd'], 'init');
   const mode = options.simd ?? 'auto';
   if (!['auto', 'relaxed', 'simd'].includes(mode)) {
     throw new RangeError(`init: simd must be 'auto', 'relaxed' or 'simd', got ${JSON.stringify(mode)}`);

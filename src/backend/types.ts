@@ -27,6 +27,8 @@ export interface Kernels {
   activationForward(id: number, a: number, y: number, n: number, p0: number, p1: number): void;
   activationBackward(id: number, dY: number, dA: number, y: number, a: number,
                      n: number, p0: number, p1: number): void;
+  /** rrelu in training mode: random slopes r ~ U(lower, upper) from the 4-word generator at `rng`, kept in `noise`. */
+  rreluForward(a: number, y: number, noise: number, n: number, lower: number, upper: number, rng: number): void;
   lossForward(id: number, dS: number, s: number, t: number, B: number, C: number,
               reduction: number, p0: number, p1: number): number;
   errorCount(kind: number, s: number, t: number, B: number, C: number): number;

@@ -44,7 +44,7 @@ class WasmKernels implements Kernels {
     // of at most 4 GiB; a larger size would wrap around in the 32-bit call.
     if (bytes > MAX_BLOCK_BYTES) {
       throw new RangeError(`neurone: this needs one block of ${(bytes / 2 ** 30).toFixed(2)} GiB of wasm memory; ` +
-        `the wasm core takes blocks below 1 GiB (smaller layers or batches fit; backend 'js' allows up to 4 GiB)`);
+        `the wasm core takes blocks below 1 GiB (smaller layers or batches fit; backend 'js' takes up to 2 GiB in all)`);
     }
     let p: number;
     try {
@@ -73,6 +73,9 @@ class WasmKernels implements Kernels {
   }
   activationBackward(id: number, dY: number, dA: number, y: number, a: number, n: number, p0: number, p1: number) {
     this.ex.activationBackward(id, dY, dA, y, a, n, p0, p1);
+  }
+  rreluForward(a: number, y: number, noise: number, n: number, lower: number, upper: number, rng: number) {
+    this.ex.rreluForward(a, y, noise, n, lower, upper, rng);
   }
   lossForward(id: number, dS: number, s: number, t: number, B: number, C: number, reduction: number, p0: number, p1: number): number {
     return this.ex.lossForward(id, dS, s, t, B, C, reduction, p0, p1);
@@ -137,11 +140,27 @@ export async function loadWasm(source: WasmSource, relaxed: boolean): Promise<Ke
   if (source instanceof WebAssembly.Module) mod = source;
   else {
     const bytes = source instanceof ArrayBuffer || source instanceof Uint8Array ? source : await bytesOf(source);
-    mod = await WebAssembly.compile(bytes as BufferSource);
+    try {
+      mod = await WebAssembly.compile(bytes as BufferSource);
+    } catch (e) {
+      throw new Error(`neurone.init: the bytes given are not a valid WebAssembly module for this engine: ${(e as Error).message}`);
+    }
+  }
+  // a module of someone else's (or an old build) lacks some of the kernels
+  const names = new Set(WebAssembly.Module.exports(mod).map((d) => d.name));
+  const missing = REQUIRED_EXPORTS.filter((n) => !names.has(n));
+  if (missing.length) {
+    throw new Error(`neurone.init: this WebAssembly module is not neurone's core (it lacks ${missing.slice(0, 5).join(', ')}` +
+      `${missing.length > 5 ? ', ...' : ''}); load build/neurone.wasm of the same version, or run "npm run build"`);
   }
   const { exports } = await instantiate<Exports>(mod, {});
   return new WasmKernels(exports as Exports, relaxed, mod);
 }
+
+// Every export the kernel interface calls (assembly/index.ts).
+const REQUIRED_EXPORTS = ['memory', 'alloc', 'free', 'gemmAcc', 'transpose', 'denseForward', 'denseBackward',
+  'activationForward', 'activationBackward', 'rreluForward', 'lossForward', 'errorCount', 'optimStep', 'trainStep',
+  'evaluate', 'predict', 'peakProbe', 'peakFlopsPerIter', 'memorizerForward', 'l1MinPairDistance', 'svmSolve'];
 
 /** The default location of a module next to the package (build/). */
 export function defaultWasmUrl(relaxed: boolean): URL {

@@ -10,6 +10,15 @@ export interface Progress {
   log(line: string): void;
 }
 
+// The bar on screen, if any: an error must take it down (and show the cursor again).
+let active: cliProgress.SingleBar | null = null;
+
+/** Stops the bar on screen, if one is running (before an error message). */
+export function stopProgress(): void {
+  active?.stop();
+  active = null;
+}
+
 /** A progress reporter; `quiet` prints nothing. */
 export function progress(quiet = false): Progress {
   if (quiet) return { start() {}, update() {}, stop() {}, log() {} };
@@ -22,9 +31,10 @@ export function progress(quiet = false): Progress {
           stream: process.stderr, hideCursor: true, clearOnComplete: true,
         }, cliProgress.Presets.shades_classic);
         bar.start(total, 0, { info: '' });
+        active = bar;
       },
       update(done, info = '') { bar?.update(done, { info }); },
-      stop(line) { bar?.stop(); bar = null; if (line) process.stderr.write(line + '\n'); },
+      stop(line) { bar?.stop(); bar = null; active = null; if (line) process.stderr.write(line + '\n'); },
       log(line) { process.stderr.write(line + '\n'); },
     };
   }

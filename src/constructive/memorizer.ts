@@ -9,6 +9,7 @@ import { toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import { checkIntegerPoints, checkMemorizerData, denseMemorizer, memorizerCounts, MAX_INTEGER_COORDINATE,
          type ConstructiveOptions, type MemorizerNetOptions } from './nets.js';
 import type { Mlp } from '../mlp.js';
+import { checkOptions } from '../options.js';
 
 /** Options of {@link Memorizer}. */
 export interface MemorizerOptions extends ConstructiveOptions {
@@ -56,11 +57,11 @@ export function minPairL1Distance(x: MatrixLike, o: ConstructiveOptions = {}): {
   const base = k.alloc(xBytes + oBytes + nBytes + 16);
   try {
     const px = base, po = base + xBytes, pn = po + oBytes, pp = pn + nBytes;
-    k.f32().set(m.data, px >> 2);
-    k.i32().set(order, po >> 2);
-    k.f64().set(sorted, pn >> 3);
+    k.f32().set(m.data, px >>> 2);
+    k.i32().set(order, po >>> 2);
+    k.f64().set(sorted, pn >>> 3);
     const distance = k.l1MinPairDistance(px, po, pn, pp, N, D);
-    const i32 = k.i32(), a = i32[pp >> 2], b = i32[(pp >> 2) + 1];
+    const i32 = k.i32(), a = i32[pp >>> 2], b = i32[(pp >>> 2) + 1];
     return { distance, pair: [Math.min(a, b), Math.max(a, b)] };
   } finally {
     k.free(base);
@@ -114,6 +115,7 @@ export class Memorizer {
 
   constructor(x: MatrixLike, y: ArrayLike<number>, o: MemorizerOptions = {}) {
     const where = 'new Memorizer';
+    o = checkOptions(o, ['classes', 'scale', 'backend'], where);
     this.kernels = getKernels(o.backend ?? 'wasm', where);
     const { points, cls, val, C } = checkMemorizerData(x, y, o.classes, where);
     const N = points.rows, D = points.cols;
@@ -160,9 +162,9 @@ export class Memorizer {
     // backend copy: q (N*D f32), cls (N i32), val (N f32)
     const k = this.kernels, qBytes = N * D * 4, vBytes = Math.ceil(N / 4) * 16;
     this.base = k.alloc(qBytes + 2 * vBytes);
-    k.f32().set(scaled, this.base >> 2);
-    k.i32().set(cls, (this.base + qBytes) >> 2);
-    k.f32().set(val, (this.base + qBytes + vBytes) >> 2);
+    k.f32().set(scaled, this.base >>> 2);
+    k.i32().set(cls, (this.base + qBytes) >>> 2);
+    k.f32().set(val, (this.base + qBytes + vBytes) >>> 2);
     registry?.register(this, { k, ptr: this.base }, this.token);
   }
 
@@ -197,10 +199,10 @@ export class Memorizer {
     try {
       const px = buf, pOut = buf + rows * D * 4;
       for (let from = 0; from < m.rows; from += rows) {
-        const n = Math.min(rows, m.rows - from), f = k.f32(), x0 = px >> 2;
+        const n = Math.min(rows, m.rows - from), f = k.f32(), x0 = px >>> 2;
         for (let e = 0; e < n * D; e++) f[x0 + e] = this.scale * m.data[from * D + e]; // f32 store rounds s·x
         k.memorizerForward(pOut, px, this.base, this.base + qBytes, this.base + qBytes + vBytes, n, N, D, C);
-        out.set(k.f32().subarray(pOut >> 2, (pOut >> 2) + n * C), from * C);
+        out.set(k.f32().subarray(pOut >>> 2, (pOut >>> 2) + n * C), from * C);
       }
     } finally {
       k.free(buf);

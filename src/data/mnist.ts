@@ -3,6 +3,7 @@
 // t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (optionally .gz).
 // Pixels are scaled to [0, 1] (byte / 255). Node only.
 import type { Dataset, LabelledSet } from './types.js';
+import { checkOptions } from '../options.js';
 
 const FILES = {
   trainImages: 'train-images-idx3-ubyte', trainLabels: 'train-labels-idx1-ubyte',
@@ -79,6 +80,7 @@ function keepDigits(s: LabelledSet, digits: number[]): LabelledSet {
  * @throws Error naming the folder and the missing file when a file cannot be read.
  */
 export async function loadMnist(options: MnistOptions = {}): Promise<Dataset> {
+  options = checkOptions(options, ['dir', 'trainSize', 'testSize', 'digits'], 'loadMnist');
   const dir = options.dir ?? await mnistPackageDir();
   for (const k of ['trainSize', 'testSize'] as const) {
     const v = options[k];

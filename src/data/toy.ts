@@ -2,6 +2,7 @@
 // 0..K-1 (two-moons, circles, spirals, blobs) or ±1 (xor4, as in the lecture).
 // Each generator takes a seed; the test set uses the stream after the training set.
 import { Rng } from '../rng.js';
+import { checkOptions } from '../options.js';
 import type { Dataset, LabelledSet } from './types.js';
 
 /** The lecture's four points: x1=(1,0), x2=(-1,0) labelled +1, x3=(0,1), x4=(0,-1) labelled -1.
@@ -21,6 +22,8 @@ export interface ToyOptions {
   noise?: number;
   seed?: number;
 }
+
+const TOY = ['n', 'nTest', 'noise', 'seed'];
 
 function checkToy(name: string, o: ToyOptions): Required<ToyOptions> {
   const n = o.n ?? 200, nTest = o.nTest ?? n, noise = o.noise ?? 0.1, seed = o.seed ?? 0;
@@ -49,6 +52,7 @@ function build(name: string, o: ToyOptions, classes: number, point: (rng: Rng, k
 
 /** Two interleaving half circles (labels 0 and 1). */
 export function moons(o: ToyOptions = {}): Dataset {
+  o = checkOptions(o, TOY, 'moons');
   return build('moons', o, 2, (rng, k) => {
     const c = k % 2, t = Math.PI * rng.uniform();
     return c === 0 ? [[Math.cos(t), Math.sin(t)], 0] : [[1 - Math.cos(t), 0.5 - Math.sin(t)], 1];
@@ -57,6 +61,7 @@ export function moons(o: ToyOptions = {}): Dataset {
 
 /** Two concentric circles, the inner one of radius `factor` (default 0.5). */
 export function circles(o: ToyOptions & { factor?: number } = {}): Dataset {
+  o = checkOptions(o, [...TOY, 'factor'], 'circles');
   const factor = o.factor ?? 0.5;
   if (!(factor > 0 && factor < 1)) throw new RangeError(`circles: factor must be in (0, 1), got ${o.factor}`);
   return build('circles', o, 2, (rng, k) => {
@@ -67,8 +72,10 @@ export function circles(o: ToyOptions & { factor?: number } = {}): Dataset {
 
 /** Interleaved spiral arms (default 2 arms, 1.5 turns). */
 export function spirals(o: ToyOptions & { arms?: number; turns?: number } = {}): Dataset {
+  o = checkOptions(o, [...TOY, 'arms', 'turns'], 'spirals');
   const arms = o.arms ?? 2, turns = o.turns ?? 1.5;
   if (!Number.isInteger(arms) || arms < 2) throw new RangeError(`spirals: arms must be an integer >= 2, got ${o.arms}`);
+  if (!(turns > 0) || !Number.isFinite(turns)) throw new RangeError(`spirals: turns must be a finite number > 0, got ${o.turns}`);
   return build('spirals', o, arms, (rng, k) => {
     const c = k % arms, s = rng.uniform();
     const t = s * turns * 2 * Math.PI + (2 * Math.PI * c) / arms;
@@ -78,6 +85,7 @@ export function spirals(o: ToyOptions & { arms?: number; turns?: number } = {}):
 
 /** Gaussian blobs around `centers` (default 3) points drawn in [-5, 5]^dim (noise = blob std, default 1). */
 export function blobs(o: ToyOptions & { centers?: number; dim?: number } = {}): Dataset {
+  o = checkOptions(o, [...TOY, 'centers', 'dim'], 'blobs');
   const K = o.centers ?? 3, D = o.dim ?? 2;
   if (!Number.isInteger(K) || K < 2) throw new RangeError(`blobs: centers must be an integer >= 2, got ${o.centers}`);
   if (!Number.isInteger(D) || D < 1) throw new RangeError(`blobs: dim must be a positive integer, got ${o.dim}`);

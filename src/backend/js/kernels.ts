@@ -5,7 +5,7 @@
 // Layout conventions: assembly/dense.ts, assembly/plan.ts.
 import type { Kernels } from '../types.js';
 import { JsMemory } from './memory.js';
-import { act, actGrad, sigmoid, softplus1 } from './math.js';
+import { act, actGrad, sigmoid, softplus1, toF32 } from './math.js';
 import * as P from '../../plan-words.js';
 import { nextU32At } from '../../rng.js';
 import * as constructive from './constructive.js';
@@ -84,7 +84,12 @@ export class JsKernels implements Kernels {
   activationForward(id: number, a: number, y: number, n: number, p0: number, p1: number): void {
     const f = this.mem.f32, a0 = a >> 2, y0 = y >> 2;
     p0 = Math.fround(p0); p1 = Math.fround(p1);
-    for (let k = 0; k < n; k++) f[a0 + k] = act(id, f[y0 + k], p0, p1);
+    for (let k = 0; k < n; k++) {
+      const x = f[y0 + k];
+      // an infinite pre-activation (an overflowing layer) stays infinite
+      const v = act(id, x, p0, p1);
+      f[a0 + k] = Number.isFinite(x) ? toF32(v) : v;
+    }
   }
 
   activationBackward(id: number, dY: number, dA: number, y: number, a: number,
@@ -128,67 +133,7 @@ export class JsKernels implements Kernels {
 
   lossForward(id: number, dS: number, s: number, t: number, B: number, C: number,
               reduction: number, p0: number, p1: number): number {
-    const f = this.mem.f32, s0 = s >> 2, t0 = t >> 2, d0 = dS >> 2;
-    const elementwise = id === MSE || id === BCE;
-    const scale = reduction === 0 ? 1 : 1 / (elementwise ? B * C : B);
-    let total = 0;
-    for (let b = 0; b < B; b++) {
-      const sRow = s0 + b * C, dRow = d0 + b * C;
-      if (elementwise) {
-        const tRow = t0 + b * C;
-        for (let i = 0; i < C; i++) {
-          const fi = f[sRow + i], y = f[tRow + i];
-          let g: number;
-          if (id === MSE) { total += (fi - y) * (fi - y); g = 2 * (fi - y); }
-          else { total += softplus1(fi) - fi * y; g = sigmoid(fi) - y; }
-          if (dS) f[dRow + i] = g * scale;
-        }
-      } else if (id === HINGE || id === SQUARED_HINGE || id === LOGISTIC) {
-        const y = f[t0 + b], z = y * f[sRow];
-        let g = 0;
-        if (id === HINGE) { if (z < 1) { total += 1 - z; g = -y; } }
-        else if (id === SQUARED_HINGE) { if (z < 1) { total += (1 - z) * (1 - z); g = -2 * y * (1 - z); } }
-        else { total += softplus1(-z); g = -y * sigmoid(-z); }
-        if (dS) f[dRow] = g * scale;
-      } else if (id === CROSS_ENTROPY) {
-        const y = f[t0 + b] | 0;
-        let m = -Infinity;
-        for (let i = 0; i < C; i++) m = Math.max(m, f[sRow + i]);
-        let z = 0;
-        for (let i = 0; i < C; i++) z += Math.exp(f[sRow + i] - m);
-        const lse = m + Math.log(z);
-        total += lse - f[sRow + y];
-        if (dS) for (let i = 0; i < C; i++) f[dRow + i] = (Math.exp(f[sRow + i] - lse) - (i === y ? 1 : 0)) * scale;
-      } else {
-        const y = f[t0 + b] | 0, fy = f[sRow + y];
-        if (dS) f.fill(0, dRow, dRow + C);
-        if (id === MC_HINGE_CS) {
-          let jStar = -1, fj = -Infinity;
-          for (let j = 0; j < C; j++) if (j !== y && f[sRow + j] > fj) { fj = f[sRow + j]; jStar = j; }
-          const v = 1 + fj - fy;
-          if (v > 0 && jStar >= 0) {
-            total += v;
-            if (dS) { f[dRow + jStar] = scale; f[dRow + y] = -scale; }
-          }
-        } else {
-          const pw = id === MULTI_MARGIN ? Math.round(p0) : 1;
-          const margin = id === MULTI_MARGIN ? Math.fround(p1) : 1, div = id === MULTI_MARGIN ? C : 1;
-          let gy = 0;
-          for (let j = 0; j < C; j++) {
-            if (j === y) continue;
-            const v = margin - fy + f[sRow + j];
-            if (v > 0) {
-              total += (pw === 2 ? v * v : v) / div;
-              const g = (pw === 2 ? 2 * v : 1) / div;
-              gy -= g;
-              if (dS) f[dRow + j] = g * scale;
-            }
-          }
-          if (dS) f[dRow + y] = gy * scale;
-        }
-      }
-    }
-    return total * scale;
+    return lossRows(this.mem.f32, id, dS ? dS >> 2 : -1, s >> 2, t >> 2, B, C, reduction, p0, p1);
   }
 
   errorCount(kind: number, s: number, t: number, B: number, C: number): number {
@@ -312,15 +257,16 @@ export class JsKernels implements Kernels {
       this.denseForward(y, input, w[base + P.L_W], w[base + P.L_BIAS], wt, rows, nIn, nOut, id === RELU ? a : 0);
       if (id === PRELU) this.preluForward(a, y, w[base + P.L_SLOPE], rows, nOut, w[base + P.L_NSLOPE]);
       else if (id === RRELU) {
-        if (training) this.rreluTrain(a, y, w[base + P.L_NOISE], n, p0, p1, plan + P.P_RNG * 4);
+        if (training) this.rreluForward(a, y, w[base + P.L_NOISE], n, p0, p1, plan + P.P_RNG * 4);
         else this.activationForward(RRELU, a, y, n, Math.fround((p0 + p1) / 2), 0);
       } else if (id !== RELU && id !== IDENTITY) this.activationForward(id, a, y, n, p0, p1);
       input = a;
     }
   }
 
-  private rreluTrain(a: number, y: number, noise: number, n: number, lower: number, upper: number, rng: number): void {
+  rreluForward(a: number, y: number, noise: number, n: number, lower: number, upper: number, rng: number): void {
     const f = this.mem.f32, a0 = a >> 2, y0 = y >> 2, z0 = noise >> 2;
+    lower = Math.fround(lower); upper = Math.fround(upper); // f32 arguments, as the wasm export
     for (let k = 0; k < n; k++) {
       const x = f[y0 + k];
       let r = 1;
@@ -422,4 +368,72 @@ export class JsKernels implements Kernels {
            n: number, d: number, C: number, tol: number, maxIter: number): number {
     return svmSolve(this.mem.f64, this.mem.i32, x, y, alpha, w, F, sq, up, low, work, stats, n, d, C, tol, maxIter);
   }
+}
+
+// The loss kernel on any float array (element indices, not bytes): the JS
+// backend runs it on its f32 memory, gradCheck on f64 copies. d0 < 0: no
+// gradient. Returns the reduced loss; see assembly/losses.ts.
+export function lossRows(f: Float32Array | Float64Array, id: number, d0: number, s0: number, t0: number,
+                         B: number, C: number, reduction: number, p0: number, p1: number): number {
+  const dS = d0 >= 0;
+  const elementwise = id === MSE || id === BCE;
+  const scale = reduction === 0 ? 1 : 1 / (elementwise ? B * C : B);
+  let total = 0;
+  for (let b = 0; b < B; b++) {
+    const sRow = s0 + b * C, dRow = d0 + b * C;
+    if (elementwise) {
+      const tRow = t0 + b * C;
+      for (let i = 0; i < C; i++) {
+        const fi = f[sRow + i], y = f[tRow + i];
+        let g: number;
+        if (id === MSE) { total += (fi - y) * (fi - y); g = 2 * (fi - y); }
+        else { total += softplus1(fi) - fi * y; g = sigmoid(fi) - y; }
+        if (dS) f[dRow + i] = g * scale;
+      }
+    } else if (id === HINGE || id === SQUARED_HINGE || id === LOGISTIC) {
+      const y = f[t0 + b], z = y * f[sRow];
+      let g = 0;
+      if (id === HINGE) { if (z < 1) { total += 1 - z; g = -y; } }
+      else if (id === SQUARED_HINGE) { if (z < 1) { total += (1 - z) * (1 - z); g = -2 * y * (1 - z); } }
+      else { total += softplus1(-z); g = -y * sigmoid(-z); }
+      if (dS) f[dRow] = g * scale;
+    } else if (id === CROSS_ENTROPY) {
+      const y = f[t0 + b] | 0;
+      let m = -Infinity;
+      for (let i = 0; i < C; i++) m = Math.max(m, f[sRow + i]);
+      let z = 0;
+      for (let i = 0; i < C; i++) z += Math.exp(f[sRow + i] - m);
+      const lse = m + Math.log(z);
+      total += lse - f[sRow + y];
+      if (dS) for (let i = 0; i < C; i++) f[dRow + i] = (Math.exp(f[sRow + i] - lse) - (i === y ? 1 : 0)) * scale;
+    } else {
+      const y = f[t0 + b] | 0, fy = f[sRow + y];
+      if (dS) f.fill(0, dRow, dRow + C);
+      if (id === MC_HINGE_CS) {
+        let jStar = -1, fj = -Infinity;
+        for (let j = 0; j < C; j++) if (j !== y && f[sRow + j] > fj) { fj = f[sRow + j]; jStar = j; }
+        const v = 1 + fj - fy;
+        if (v > 0 && jStar >= 0) {
+          total += v;
+          if (dS) { f[dRow + jStar] = scale; f[dRow + y] = -scale; }
+        }
+      } else {
+        const pw = id === MULTI_MARGIN ? Math.round(p0) : 1;
+        const margin = id === MULTI_MARGIN ? Math.fround(p1) : 1, div = id === MULTI_MARGIN ? C : 1;
+        let gy = 0;
+        for (let j = 0; j < C; j++) {
+          if (j === y) continue;
+          const v = margin - fy + f[sRow + j];
+          if (v > 0) {
+            total += (pw === 2 ? v * v : v) / div;
+            const g = (pw === 2 ? 2 * v : 1) / div;
+            gy -= g;
+            if (dS) f[dRow + j] = g * scale;
+          }
+        }
+        if (dS) f[dRow + y] = gy * scale;
+      }
+    }
+  }
+  return total * scale;
 }

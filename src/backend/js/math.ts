@@ -94,8 +94,17 @@ export function actGrad(id: number, x: number, fx: number, p0: number, p1: numbe
     case 20: { const bx = p0 * x; return bx > p1 ? 1 : sigmoid(bx); }
     case 21: { const s = sigmoid(x); return s * (1 + x * (1 - s)); }
     case 22: { const th = Math.tanh(softplus1(x)); return th + x * (1 - th * th) * sigmoid(x); }
-    case 23: return x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : 1;
+    case 23: return x < -3 ? 0 : x < 3 ? x / 3 + 0.5 : 1; // PyTorch: right derivative at both kinks
     case 24: return x > -HALF_PI && x < HALF_PI ? 1 : 0;
     default: return NaN;
   }
+}
+
+const F32_MAX = 3.4028234663852886e38;
+
+/** f(x) for a finite f32 x, kept inside f32's range: a value past it (selu's
+ *  scale takes x near 3.4e38 past it) saturates at +-F32_MAX instead of
+ *  rounding to Infinity (assembly/activations.ts toF32). */
+export function toF32(v: number): number {
+  return v > F32_MAX ? F32_MAX : v < -F32_MAX ? -F32_MAX : v;
 }

@@ -6,6 +6,7 @@
 
 const ALIGN = 16;
 const BASE = 16; // offset 0 stays unused so that 0 can mean "no pointer"
+const JS_MEMORY_LIMIT = 2 ** 31;
 
 export class JsMemory {
   buffer: ArrayBuffer;
@@ -61,9 +62,15 @@ export class JsMemory {
   }
 
   private grow(need: number): void {
+    // Offsets are used with signed shifts (ptr >> 2) in this backend: they
+    // must stay below 2^31, so its memory is at most 2 GiB (wasm's is 4 GiB).
+    if (need > JS_MEMORY_LIMIT) {
+      throw new RangeError(`neurone(js): this needs ${(need / 2 ** 30).toFixed(2)} GiB of memory; the js backend holds at most 2 GiB ` +
+        `(the wasm backend up to 4 GiB)`);
+    }
     let n = this.buffer.byteLength;
     while (n < need) n *= 2;
-    if (n > 2 ** 32) throw new RangeError(`neurone(js): cannot grow memory to ${need} bytes (limit 4 GiB, as wasm)`);
+    n = Math.min(n, JS_MEMORY_LIMIT);
     const next = new ArrayBuffer(n);
     new Uint8Array(next).set(new Uint8Array(this.buffer));
     this.buffer = next;
