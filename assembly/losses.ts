@@ -5,7 +5,8 @@
 //   dS (B, C) overwritten with d(loss)/ds unless dS == 0
 // reduction: 0 = sum over the batch, 1 = mean (over B, or over B*C for the
 // element-wise losses mse and bce_with_logits, as PyTorch). Sums run in f64.
-// Gradients at kinks are 0 (PyTorch's convention: hinge at y*f == 1).
+// Gradients at kinks are 0 (PyTorch's convention: hinge at y*f == 1). A NaN
+// score makes the loss NaN (never a zero term), so training stops on it.
 
 export const MSE = 0, HINGE = 1, CROSS_ENTROPY = 2, SQUARED_HINGE = 3, LOGISTIC = 4;
 export const BCE_WITH_LOGITS = 5, MULTI_MARGIN = 6, MULTICLASS_HINGE_WW = 7;
@@ -59,9 +60,9 @@ export function lossForward(id: i32, dS: usize, s: usize, t: usize, B: i32, C: i
         const z = y * f;
         let g: f64 = 0;
         if (id == HINGE) {
-          if (z < 1) { total += 1 - z; g = -y; }
+          if (!(z >= 1)) { total += 1 - z; g = -y; } // NaN scores give a NaN loss
         } else if (id == SQUARED_HINGE) {
-          if (z < 1) { total += (1 - z) * (1 - z); g = -2 * y * (1 - z); }
+          if (!(z >= 1)) { total += (1 - z) * (1 - z); g = -2 * y * (1 - z); }
         } else {
           total += softplus1(-z);
           g = -y * sigmoid(-z);
@@ -98,10 +99,10 @@ export function lossForward(id: i32, dS: usize, s: usize, t: usize, B: i32, C: i
           for (let j = 0; j < C; j++) {
             if (j == y) continue;
             const v = <f64>load<f32>(at(sRow, j));
-            if (v > fj) { fj = v; jStar = j; }
+            if (v > fj || v != v) { fj = v; jStar = j; if (v != v) break; } // a NaN score wins: NaN loss
           }
           const v = 1 + fj - fy;
-          if (v > 0 && jStar >= 0) {
+          if (!(v <= 0) && jStar >= 0) {
             total += v;
             if (dS != 0) {
               store<f32>(at(dRow, jStar), <f32>scale);
@@ -119,7 +120,7 @@ export function lossForward(id: i32, dS: usize, s: usize, t: usize, B: i32, C: i
         for (let j = 0; j < C; j++) {
           if (j == y) continue;
           const v = margin - fy + <f64>load<f32>(at(sRow, j));
-          if (v > 0) {
+          if (!(v <= 0)) { // NaN scores give a NaN loss
             total += (p == 2 ? v * v : v) / div;
             const g = (p == 2 ? 2 * v : 1) / div;
             gy -= g;

@@ -124,13 +124,17 @@ function oursStep(kernels, sizes, B, act, lossName, batches, seed) {
 }
 
 function torchFigures(log) {
-  try {
-    const out = execFileSync('python3', [new URL('./torch_step.py', import.meta.url).pathname], { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'ignore'] });
-    return JSON.parse(out.trim().split('\n').pop());
-  } catch {
-    log('python3 with torch is not importable here: PyTorch figures skipped');
-    return null;
+  // the python3 on PATH first, then the system one (Debian's python3-torch lives there)
+  for (const py of ['python3', '/usr/bin/python3']) {
+    try {
+      const out = execFileSync(py, [new URL('./torch_step.py', import.meta.url).pathname], { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'ignore'] });
+      const r = JSON.parse(out.trim().split('\n').pop());
+      log(`PyTorch figures from ${py}`);
+      return r;
+    } catch { /* next candidate */ }
   }
+  log('python3 with torch is not importable here: PyTorch figures skipped');
+  return null;
 }
 
 export async function run({ log }) {
@@ -203,11 +207,11 @@ export async function run({ log }) {
 
   // 3. training steps
   const cases = [
-    { label: '784-256-256-10 relu, batch 128, cross-entropy, SGD', sizes: [784, 256, 256, 10], B: 128, act: 'relu', loss: 'cross_entropy', batches: 10, unit: 'samples/s' },
+    { label: '784-256-256-10 relu, batch 128, cross-entropy, SGD', sizes: [784, 256, 256, 10], B: 128, act: 'relu', loss: 'cross_entropy', batches: 30, unit: 'samples/s' },
     { label: '2-16-16-1 tanh, batch 32, hinge, SGD', sizes: [2, 16, 16, 1], B: 32, act: 'tanh', loss: 'hinge', batches: 200, unit: 'steps/s' },
   ];
   md.push('\n### 3. Training steps (forward, loss, backward, SGD update)\n');
-  md.push('Ours: `Mlp.fit` over a fixed set of batches (one wasm call per step, batches copied in); tfjs: `optimizer.minimize` on one fixed batch. Timed with benny.\n');
+  md.push('Ours: `Mlp.fit` over a fixed set of batches (one wasm call per step, batches copied in; each fit call also copies the weights once and checks the last update with one forward pass); tfjs: `optimizer.minimize` on one fixed batch. Timed with benny.\n');
   const steps = {};
   for (const c of cases) {
     const res = {};

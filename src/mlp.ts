@@ -518,7 +518,9 @@ export class Mlp {
     const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`${where}: epochs must be a non-negative integer, got ${epochs}`);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`${where}: batchSize must be a positive integer, got ${batchSize}`);
-    const sched = resolveSchedule(options.schedule, opt.params.lr, `${where}: schedule`);
+    // cosine's tMax defaults to the run's length, in the schedule's unit
+    const runSteps = epochs * Math.ceil(m.rows / Math.min(batchSize, m.rows));
+    const sched = resolveSchedule(options.schedule, opt.params.lr, `${where}: schedule`, { steps: runSteps, epochs });
     const sampling = options.sampling ?? 'epoch';
     if (sampling !== 'epoch' && sampling !== 'random') throw new RangeError(`${where}: sampling must be 'epoch' or 'random', got ${JSON.stringify(sampling)}`);
     const maxSteps = options.maxSteps ?? Infinity;

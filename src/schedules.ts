@@ -15,7 +15,7 @@ const SCHEDULES: Record<string, { params: Record<string, number | string | null>
   step: { params: { stepSize: null, gamma: 0.1 }, doc: 'lr * gamma^floor(t / stepSize)' },
   exponential: { params: { gamma: null }, doc: 'lr * gamma^t' },
   inverse_time: { params: { a: null, b: 1 }, doc: 'a / (b + t), a = lr*b unless given: sum = inf, sum of squares < inf' },
-  cosine: { params: { tMax: null, etaMin: 0 }, doc: 'etaMin + (lr - etaMin)(1 + cos(pi t / tMax)) / 2, then etaMin' },
+  cosine: { params: { tMax: null, etaMin: 0 }, doc: 'etaMin + (lr - etaMin)(1 + cos(pi t / tMax)) / 2, then etaMin; tMax defaults to the run\'s length in fit()' },
   linear_warmup: { params: { warmup: 5, startFactor: 1 / 3 }, doc: 'lr * (startFactor + (1 - startFactor) min(t, warmup) / warmup)' },
 };
 
@@ -25,10 +25,12 @@ export function scheduleCatalogue() {
 }
 
 /**
- * Resolves a schedule spec against a base learning rate.
+ * Resolves a schedule spec against a base learning rate; `run` (the run's
+ * length) gives cosine's default tMax.
  * @throws Error listing the accepted names, or naming a missing or bad parameter.
  */
-export function resolveSchedule(spec: Spec | Schedule | undefined, lr: number, where = 'schedule'): Schedule {
+export function resolveSchedule(spec: Spec | Schedule | undefined, lr: number, where = 'schedule',
+                                run?: { steps: number; epochs: number }): Schedule {
   if (spec === undefined || spec === null) spec = 'constant';
   if (typeof spec !== 'string' && typeof spec !== 'object') throw new Error(`${where}: expected a schedule name or { name, ...params }, got ${typeof spec}`);
   if (typeof spec === 'object' && typeof (spec as Schedule).lrAt === 'function') {
@@ -50,7 +52,9 @@ export function resolveSchedule(spec: Spec | Schedule | undefined, lr: number, w
     if (!(k in def.params)) throw new Error(`${where}: schedule "${name}" has no parameter "${k}"; its parameters: per, ${Object.keys(def.params).join(', ')}`);
   }
   for (const [k, d] of Object.entries(def.params)) {
-    const v = k in given ? given[k] : d;
+    // a cosine over the whole run unless told otherwise (at least one step or epoch)
+    const runLength = run && name === 'cosine' && k === 'tMax' ? Math.max(1, per === 'step' ? run.steps : run.epochs) : null;
+    const v = k in given ? given[k] : d ?? runLength;
     if (v === null && !(name === 'inverse_time' && k === 'a')) throw new Error(`${where}: schedule "${name}" needs the parameter "${k}"`);
     if (v !== null && (typeof v !== 'number' || !Number.isFinite(Math.fround(v)))) throw new RangeError(`${where}: schedule "${name}" parameter ${k}=${JSON.stringify(v)} must be a finite number`);
     if (v !== null) q[k] = v as number;

@@ -3,7 +3,7 @@
 // end; and the lecture's hard arctan, which the fixtures do not cover.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { F, Mlp, ACTIVATIONS } from '../src/index.js';
-import { setup, fixture } from './helpers.js';
+import { setup, fixture, expectF32Close } from './helpers.js';
 
 beforeAll(setup);
 
@@ -11,19 +11,7 @@ const fx = fixture('activations.json');
 const BACKENDS = ['wasm', 'js'] as const;
 const F32_MAX = 3.4028234663852886e38;
 
-// f32 kernels: relative 1e-5, or absolute 1e-6 near zero (the issue's tolerance).
-const REL = 1e-5, ABS = 1e-6;
 
-/** Every element within max(REL |expected|, ABS); lists the ones that are not. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, x: ArrayLike<number>, what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  const bad: string[] = [];
-  for (let k = 0; k < expected.length; k++) {
-    const a = actual[k], e = expected[k];
-    if (!(Math.abs(a - e) <= Math.max(REL * Math.abs(e), ABS))) bad.push(`x=${x[k]}: ${a}, expected ${e}`);
-  }
-  expect(bad, what).toEqual([]);
-}
 
 // torch's snake_case parameters as the library's camelCase ones. selu's alpha
 // and scale are its fixed constants, rrelu's eval_slope is (lower + upper)/2:
@@ -56,16 +44,16 @@ describe.skipIf(!fx).each(BACKENDS)('activations against activations.json (%s ba
       // Elsewhere torch's known deviations are below the tolerance and exact is
       // the right target: hardsigmoid' is torch's float32 1/6 (the kernel's f32
       // output of 1/6 is the same number), sigmoid' underflows to 0 in torch for
-      // x >~ 37 (exact e^-200 is below ABS), and elu/celu/selu lose relative
+      // x >~ 37 (exact e^-200 is below 1e-6), and elu/celu/selu lose relative
       // accuracy in torch for |x| < 1e-8 (exp(x) - 1; the kernels use expm1).
       const torch = c.name === 'softplus';
       const yRef: number[] = torch ? c.y : c.y_exact;
       const dRef: number[] = c.dy_exact.map((v: number | null, k: number) => (torch || v === null ? c.dy[k] : v));
-      expectClose(y, yRef, c.x, `${label(c)} f(x)`);
-      expectClose(d, dRef, c.x, `${label(c)} f'(x)`);
+      expectF32Close(y, yRef, `${label(c)} f(x)`, (k) => `x=${c.x[k]}:`);
+      expectF32Close(d, dRef, `${label(c)} f'(x)`, (k) => `x=${c.x[k]}:`);
       // the two references agree within the tolerance wherever exact is used
       // for f (so choosing y_exact is not what makes the test pass)
-      if (!torch) expectClose(c.y, c.y_exact, c.x, `${label(c)} torch vs exact`);
+      if (!torch) expectF32Close(c.y, c.y_exact, `${label(c)} torch vs exact`, (k) => `x=${c.x[k]}:`);
     });
   }
 
@@ -97,7 +85,7 @@ describe.skipIf(!fx).each(BACKENDS)('activations against activations.json (%s ba
         expect(grads.length).toBe(3); // weight, bias, slope
         return -grads[2];
       });
-      expectClose(got, c.dy_dweight, c.x, `prelu ${c.params.weight} d/dweight`);
+      expectF32Close(got, c.dy_dweight, `prelu ${c.params.weight} d/dweight`, (k) => `x=${c.x[k]}:`);
       net.dispose();
     }
   });

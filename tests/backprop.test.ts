@@ -3,24 +3,14 @@
 // reductions, on both backends; and gradCheck on the same nets.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { Mlp, F, gradCheck } from '../src/index.js';
-import { setup, fixture } from './helpers.js';
+import { setup, fixture, expectF32Close, F32_REL, F32_ABS } from './helpers.js';
 
 beforeAll(setup);
 
 const fx = fixture('backprop.json');
 const BACKENDS = ['wasm', 'js'] as const;
 
-// f32 parameters and arithmetic: relative 1e-5, or absolute 1e-6 near zero.
-const REL = 1e-5, ABS = 1e-6;
 
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  const bad: string[] = [];
-  for (let k = 0; k < expected.length; k++) {
-    if (!(Math.abs(actual[k] - expected[k]) <= Math.max(REL * Math.abs(expected[k]), ABS))) bad.push(`[${k}] ${actual[k]}, expected ${expected[k]}`);
-  }
-  expect(bad, what).toEqual([]);
-}
 
 interface Reduced { loss: number; grad_weights: number[][][]; grad_biases: number[][]; grad_inputs: number[][] }
 interface Case {
@@ -55,23 +45,23 @@ describe.skipIf(!fx).each(BACKENDS)('backpropagation against backprop.json (%s b
       const r = net.backward(c.inputs, c.labels, { loss: { name: c.loss, reduction } });
       expect(r.layers.length).toBe(L);
       for (let l = 0; l < L; l++) {
-        expectClose(r.layers[l].preactivation.data, c.preactivations[l].flat(), `${what}: z of layer ${l}`);
-        expectClose(r.layers[l].activation.data, c.activations[l].flat(), `${what}: a of layer ${l}`);
+        expectF32Close(r.layers[l].preactivation.data, c.preactivations[l].flat(), `${what}: z of layer ${l}`);
+        expectF32Close(r.layers[l].activation.data, c.activations[l].flat(), `${what}: a of layer ${l}`);
       }
-      expectClose(r.layers[L - 1].activation.data, c.outputs.flat(), `${what}: outputs`);
+      expectF32Close(r.layers[L - 1].activation.data, c.outputs.flat(), `${what}: outputs`);
       const ref = c[reduction];
-      expect(Math.abs(r.loss - ref.loss), `${what}: loss ${r.loss}, expected ${ref.loss}`).toBeLessThanOrEqual(Math.max(REL * Math.abs(ref.loss), ABS));
+      expect(Math.abs(r.loss - ref.loss), `${what}: loss ${r.loss}, expected ${ref.loss}`).toBeLessThanOrEqual(Math.max(F32_REL * Math.abs(ref.loss), F32_ABS));
       // grads: per layer W row-major (out, in), then the bias
       const flat: number[] = [];
       for (let l = 0; l < L; l++) flat.push(...ref.grad_weights[l].flat(), ...ref.grad_biases[l]);
-      expectClose(r.grads, flat, `${what}: grads`);
+      expectF32Close(r.grads, flat, `${what}: grads`);
       // dLoss/dx = dLoss/dz_0 · W_0, from the first layer's recorded dLoss/dz (f64 here)
       const dz = r.layers[0].grad, nIn = c.sizes[0], nOut = c.sizes[1];
       const dx = new Float64Array(c.inputs.length * nIn);
       for (let b = 0; b < c.inputs.length; b++) for (let i = 0; i < nOut; i++) for (let j = 0; j < nIn; j++) {
         dx[b * nIn + j] += dz.data[b * nOut + i] * c.weights[0][i][j];
       }
-      expectClose(dx, ref.grad_inputs.flat(), `${what}: grad_inputs`);
+      expectF32Close(dx, ref.grad_inputs.flat(), `${what}: grad_inputs`);
     }
     net.dispose();
   });
@@ -81,7 +71,7 @@ describe.skipIf(!fx).each(BACKENDS)('backpropagation against backprop.json (%s b
     const out = net.predict(c.inputs);
     const scores = out.cols === 1 ? out.data : out;
     const r = F.loss(c.loss, scores, c.labels, { backend });
-    expectClose(r.perSample, c.per_sample_loss, `${label(c)}: per-sample loss`);
+    expectF32Close(r.perSample, c.per_sample_loss, `${label(c)}: per-sample loss`);
     net.dispose();
   });
 
@@ -97,7 +87,7 @@ describe.skipIf(!fx).each(BACKENDS)('backpropagation against backprop.json (%s b
       expect(g.checked).toBe(net.getParameters().length);
       expect(g.maxRelError, `${label(c)} (${reduction}): worst ${JSON.stringify(g.worst)}`).toBeLessThan(1e-4);
       expect(g.maxAbsError).toBeLessThan(1e-6);
-      expect(Math.abs(g.loss - c[reduction].loss)).toBeLessThanOrEqual(REL * c[reduction].loss);
+      expect(Math.abs(g.loss - c[reduction].loss)).toBeLessThanOrEqual(F32_REL * c[reduction].loss);
     }
     net.dispose();
   });

@@ -3,23 +3,15 @@
 // gradient convention at kinks, and the default reductions, on both backends.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { F, type Matrix } from '../src/index.js';
-import { setup, fixture } from './helpers.js';
+import { setup, fixture, expectF32Close, f32Close } from './helpers.js';
 
 beforeAll(setup);
 
 const fx = fixture('losses.json');
 const BACKENDS = ['wasm', 'js'] as const;
 
-// f32 scores and gradients: relative 1e-5, or absolute 1e-6 near zero.
-const REL = 1e-5, ABS = 1e-6;
-const ok = (a: number, e: number) => Math.abs(a - e) <= Math.max(REL * Math.abs(e), ABS);
+const ok = f32Close;
 
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  const bad: string[] = [];
-  for (let k = 0; k < expected.length; k++) if (!ok(actual[k], expected[k])) bad.push(`[${k}] ${actual[k]}, expected ${expected[k]}`);
-  expect(bad, what).toEqual([]);
-}
 
 // the fixture's names as the library's specs
 const SPEC: Record<string, { name: string } & Record<string, unknown>> = {
@@ -50,8 +42,8 @@ describe.skipIf(!fx).each(BACKENDS)('losses against losses.json (%s backend)', (
         const r = F.loss({ ...specOf(c.loss), reduction }, scoresOf(c), labels, { backend });
         const what = `${c.loss} batch ${c.batch} (${reduction})`;
         expect(ok(r.value, c[reduction]), `${what}: value ${r.value}, expected ${c[reduction]}`).toBe(true);
-        expectClose(r.grad, (reduction === 'sum' ? c.grad_sum : c.grad_mean).flat(), `${what}: gradient`);
-        expectClose(r.perSample, c.per_sample, `${what}: per-sample`);
+        expectF32Close(r.grad, (reduction === 'sum' ? c.grad_sum : c.grad_mean).flat(), `${what}: gradient`);
+        expectF32Close(r.perSample, c.per_sample, `${what}: per-sample`);
       }
     });
 

@@ -4,25 +4,14 @@
 // here in f64 from the optimizer's own (f32) parameters.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createOptimizer } from '../src/index.js';
-import { setup, fixture } from './helpers.js';
+import { setup, fixture, expectF32Close } from './helpers.js';
 
 beforeAll(setup);
 
 const fx = fixture('optimizers.json');
 const BACKENDS = ['wasm', 'js'] as const;
 
-// The parameters and the optimizer state are f32: relative 1e-5, or absolute
-// 1e-6 near zero (one lsq coordinate passes within 1.2e-4 of 0).
-const REL = 1e-5, ABS = 1e-6;
 
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  const bad: string[] = [];
-  for (let k = 0; k < expected.length; k++) {
-    if (!(Math.abs(actual[k] - expected[k]) <= Math.max(REL * Math.abs(expected[k]), ABS))) bad.push(`[${k}] ${actual[k]}, expected ${expected[k]}`);
-  }
-  expect(bad, what).toEqual([]);
-}
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
 
@@ -92,7 +81,7 @@ describe.skipIf(!fx).each(BACKENDS)('optimizers against optimizers.json (%s back
       for (let t = 0; t < c.steps; t++) {
         opt.step(x, c.grad_before_each_step[t]);
         expect(opt.t).toBe(t + 1);
-        expectClose(x, c.params_after_each_step[t], `step ${t + 1}`);
+        expectF32Close(x, c.params_after_each_step[t], `step ${t + 1}`);
         path.push(x.slice());
       }
       return path;
@@ -109,17 +98,17 @@ describe.skipIf(!fx).each(BACKENDS)('optimizers against optimizers.json (%s back
     const { f, grad } = objective(c.problem);
     // the objective is torch's: same losses and gradients at torch's iterates
     expect(Math.abs(f(c.x0) - c.loss_before_each_step[0])).toBeLessThanOrEqual(1e-12 * Math.abs(c.loss_before_each_step[0]));
-    expectClose(grad(c.x0), c.grad_before_each_step[0], 'gradient at x0');
+    expectF32Close(grad(c.x0), c.grad_before_each_step[0], 'gradient at x0');
     const opt = createOptimizer(specOf(c), 3, { backend });
     const x = Float32Array.from(c.x0);
     const losses: number[] = [];
     for (let t = 0; t < c.steps; t++) {
       losses.push(f(x));
       opt.step(x, grad(x));
-      expectClose(x, c.params_after_each_step[t], `step ${t + 1}`);
+      expectF32Close(x, c.params_after_each_step[t], `step ${t + 1}`);
     }
-    expectClose(losses, c.loss_before_each_step, 'loss before each step');
-    expectClose([f(x)], [c.loss_after_last_step], 'loss after the last step');
+    expectF32Close(losses, c.loss_before_each_step, 'loss before each step');
+    expectF32Close([f(x)], [c.loss_after_last_step], 'loss after the last step');
     opt.dispose();
   });
 });

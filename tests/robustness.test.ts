@@ -1,7 +1,7 @@
 // Inputs found by attacking the API: each gets a clear error naming the
 // problem, and a failure leaves the backend usable.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { Mlp, resolveSchedule, matrix, toMatrix } from '../src/index.js';
+import { Mlp, resolveSchedule, matrix, toMatrix, getKernels, LOSSES } from '../src/index.js';
 import { setup } from './helpers.js';
 
 beforeAll(setup);
@@ -130,5 +130,19 @@ describe('robustness', () => {
     expect(() => net.fit([[0, 1]], [0], { schedule: { lrAt: () => 0.1, per: 'batch' } as any })).toThrow(/custom schedule's per must be 'step' or 'epoch'/);
     const r = net.fit([[0, 1]], [0], { schedule: { lrAt: (t: number) => 0.1 / (1 + t) } as any, epochs: 2 });
     expect(r.history[1].lr).toBeCloseTo(0.1 / 2, 6);
+  });
+
+  it.each(['wasm', 'js'] as const)('every loss kernel (%s) turns a NaN score into a NaN loss, never a zero term', (name) => {
+    const k = getKernels(name);
+    const B = 2, C = 3, s = k.alloc(4 * B * C), t = k.alloc(4 * B * C), d = k.alloc(4 * B * C);
+    for (const [loss, e] of Object.entries(LOSSES)) {
+      const binary = e.labels === 'pm1', width = binary ? 1 : C;
+      const f = k.f32();
+      f.set(binary ? [NaN, 2] : [0.5, NaN, -1, 1, 2, 3], s >> 2);
+      f.set(binary ? [1, -1] : e.labels === 'class' ? [0, 2] : [0, 1, 0, 1, 0, 0], t >> 2);
+      const value = k.lossForward(e.id, d, s, t, B, width, 0, 1, 1);
+      expect(value, loss).toBeNaN();
+    }
+    [s, t, d].forEach((p) => k.free(p));
   });
 });

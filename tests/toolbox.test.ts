@@ -73,6 +73,13 @@ describe('the lecture\'s SGD: one random sample per step, a decreasing rate', ()
     expect(maxRelDiff(run(7), run(8))).toBeGreaterThan(1e-3);
   });
 
+  it('a cosine schedule without tMax spans the whole run', () => {
+    const ds = moons({ n: 64, seed: 1 });
+    const net = new Mlp({ sizes: [2, 4, 2], activation: 'tanh', seed: 1 });
+    const r = net.fit(ds.train.x, ds.train.y, { lr: 0.1, schedule: 'cosine', epochs: 4, batchSize: 16 }); // 16 steps
+    expect(r.history.map((h) => h.lr)).toEqual([3, 7, 11, 15].map((t) => 0.05 * (1 + Math.cos(Math.PI * t / 16))));
+  });
+
   it('refuses misspelt options, naming the closest one', () => {
     const net = new Mlp({ sizes: [2, 2], seed: 1 });
     expect(() => net.fit([[0, 1]], [1], { epochz: 3 } as any)).toThrow(/unknown option "epochz"; did you mean "epochs"\?/);

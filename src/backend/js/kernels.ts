@@ -393,8 +393,8 @@ export function lossRows(f: Float32Array | Float64Array, id: number, d0: number,
     } else if (id === HINGE || id === SQUARED_HINGE || id === LOGISTIC) {
       const y = f[t0 + b], z = y * f[sRow];
       let g = 0;
-      if (id === HINGE) { if (z < 1) { total += 1 - z; g = -y; } }
-      else if (id === SQUARED_HINGE) { if (z < 1) { total += (1 - z) * (1 - z); g = -2 * y * (1 - z); } }
+      if (id === HINGE) { if (!(z >= 1)) { total += 1 - z; g = -y; } } // NaN scores: NaN loss
+      else if (id === SQUARED_HINGE) { if (!(z >= 1)) { total += (1 - z) * (1 - z); g = -2 * y * (1 - z); } }
       else { total += softplus1(-z); g = -y * sigmoid(-z); }
       if (dS) f[dRow] = g * scale;
     } else if (id === CROSS_ENTROPY) {
@@ -411,9 +411,13 @@ export function lossRows(f: Float32Array | Float64Array, id: number, d0: number,
       if (dS) f.fill(0, dRow, dRow + C);
       if (id === MC_HINGE_CS) {
         let jStar = -1, fj = -Infinity;
-        for (let j = 0; j < C; j++) if (j !== y && f[sRow + j] > fj) { fj = f[sRow + j]; jStar = j; }
+        for (let j = 0; j < C; j++) {
+          if (j === y) continue;
+          const v = f[sRow + j];
+          if (v > fj || v !== v) { fj = v; jStar = j; if (v !== v) break; } // a NaN score wins: NaN loss
+        }
         const v = 1 + fj - fy;
-        if (v > 0 && jStar >= 0) {
+        if (!(v <= 0) && jStar >= 0) {
           total += v;
           if (dS) { f[dRow + jStar] = scale; f[dRow + y] = -scale; }
         }
@@ -424,7 +428,7 @@ export function lossRows(f: Float32Array | Float64Array, id: number, d0: number,
         for (let j = 0; j < C; j++) {
           if (j === y) continue;
           const v = margin - fy + f[sRow + j];
-          if (v > 0) {
+          if (!(v <= 0)) { // NaN scores give a NaN loss
             total += (pw === 2 ? v * v : v) / div;
             const g = (pw === 2 ? 2 * v : 1) / div;
             gy -= g;
