@@ -162,7 +162,12 @@ const REQUIRED_EXPORTS = ['memory', 'alloc', 'free', 'gemmAcc', 'transpose', 'de
   'activationForward', 'activationBackward', 'rreluForward', 'lossForward', 'errorCount', 'optimStep', 'trainStep',
   'evaluate', 'predict', 'peakProbe', 'peakFlopsPerIter', 'memorizerForward', 'l1MinPairDistance', 'svmSolve'];
 
+// Set to true by the browser bundle's build (esbuild --define), which sits at
+// dist/neurone.browser.js, one folder above build/ instead of two.
+declare const NEURONE_BUNDLED: boolean | undefined;
+
 /** The default location of a module next to the package (build/). */
 export function defaultWasmUrl(relaxed: boolean): URL {
-  return new URL(relaxed ? '../../build/neurone-relaxed.wasm' : '../../build/neurone.wasm', import.meta.url);
+  const up = typeof NEURONE_BUNDLED !== 'undefined' && NEURONE_BUNDLED ? '../' : '../../';
+  return new URL(`${up}build/${relaxed ? 'neurone-relaxed.wasm' : 'neurone.wasm'}`, import.meta.url);
 }
