@@ -70,8 +70,9 @@ describe('CSV', () => {
     expect(e.labelNames).toEqual(['3', '5']);
   });
 
-  it('names the row and column of a bad value, and ragged rows', () => {
-    expect(() => parseCsv('1,2,0\n3,x,1\n', 'bad.csv')).toThrow(/bad\.csv: data row 2, column 2 is "x"/);
+  it('names the line and column of a bad value, and ragged rows', () => {
+    expect(() => parseCsv('1,2,0\n3,x,1\n', 'bad.csv')).toThrow(/bad\.csv: line 2, column 2 is "x", not a finite number/);
+    expect(() => parseCsv('a,b,c\n1,2,0\n\n3,x,1\n', 'bad.csv')).toThrow(/bad\.csv: line 4, column 2 is "x"/);
     expect(() => parseCsv('1,2,0\n3,1\n', 'ragged.csv')).toThrow(/ragged\.csv: not a valid CSV/);
   });
 

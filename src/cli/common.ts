@@ -40,10 +40,22 @@ export function dataOptions(cmd: Command, dflt = 'mnist'): Command {
     .option('--data-seed <seed>', 'seed of a toy set', int('--data-seed', 0));
 }
 
+const TOY_SETS = ['moons', 'circles', 'spirals', 'blobs'];
+
 export async function dataFrom(o: Record<string, any>, positional?: string): Promise<Dataset> {
   const name = positional ?? o.data;
   if (o.digits && name !== 'mnist') throw new Error(`--digits applies to --data mnist only (the data here is ${name})`);
   if (o.mnistDir && name !== 'mnist') throw new Error(`--mnist-dir applies to --data mnist only (the data here is ${name})`);
+  // options a dataset does not use are refused, not ignored
+  const toy = TOY_SETS.includes(name);
+  for (const [key, flag, ok, which] of [
+    ['n', '--n', toy || name === 'mnist', 'the toy sets and mnist'],
+    ['nTest', '--n-test', toy || name === 'mnist', 'the toy sets and mnist'],
+    ['noise', '--noise', toy, `the toy sets (${TOY_SETS.join(', ')})`],
+    ['dataSeed', '--data-seed', toy, `the toy sets (${TOY_SETS.join(', ')})`],
+  ] as const) {
+    if (o[key] !== undefined && !ok) throw new Error(`${flag} applies to ${which} only (the data here is ${name})`);
+  }
   const ds = await loadDataset(name, {
     n: o.n, nTest: o.nTest, noise: o.noise, seed: o.dataSeed ?? o.seed, mnistDir: o.mnistDir, digits: o.digits,
   });
@@ -52,11 +64,12 @@ export async function dataFrom(o: Record<string, any>, positional?: string): Pro
   return ds;
 }
 
-/** Labels as ±1 (from 0/1 class indices when needed), with a note of the mapping. */
+/** Labels as ±1 (from 0/1 class indices when needed), with a note of the mapping
+ *  in the dataset's own label names (the digits of --digits 3,5, a CSV's labels). */
 export function asPm1(ds: Dataset, y: Int32Array): { y: Int32Array; note?: string } {
   if (ds.labels === 'pm1') return { y };
   if (ds.classes !== 2) throw new Error(`${ds.name} has ${ds.classes} classes; this needs two (use --digits a,b for MNIST)`);
-  const names = ds.labelNames ?? ['0', '1'];
+  const names = ds.labelNames?.length === 2 ? ds.labelNames : ['0', '1'];
   return { y: Int32Array.from(y, (v) => (v === 1 ? 1 : -1)), note: `labels mapped: ${names[0]} -> -1, ${names[1]} -> +1` };
 }
 

@@ -49,6 +49,7 @@ export function registerUniversality(program: Command): void {
       const memorizer = {
         neurons: counts.neurons.total, neuronsByLayer: counts.neurons, parameters: counts.parameters,
         storedFloats: counts.storedFloats, scale: mem.scale, minDistance: mem.minDistance,
+        shifted: mem.offset.some((c) => c !== 0), // inputs shifted by their per-feature midrange before scaling
         trainError: mTrain.error, testError: mTest?.error ?? null,
         trainAbstained: mTrain.abstained, testAbstained: mTest?.abstained ?? null,
         buildSeconds, evalSeconds,
@@ -82,7 +83,8 @@ export function registerUniversality(program: Command): void {
         `memoriser: ${big(memorizer.neurons)} neurons (2·N·D = ${big(counts.neurons.layer1)}, N = ${big(counts.neurons.layer2)}, ` +
         `outputs ${counts.neurons.output}); dense: ${big(memorizer.parameters)} parameters, ` +
         `structured: ${big(memorizer.storedFloats)} floats; scale ${+mem.scale.toPrecision(6)} ` +
-        `(min L1 distance between training points ${+mem.minDistance.toPrecision(6)})\n` +
+        `(min L1 distance between training points ${+mem.minDistance.toPrecision(6)})` +
+        (memorizer.shifted ? ', inputs first shifted by their per-feature midrange (far from 0, where f32 rounding of s·x would matter)' : '') + '\n' +
         `  train error ${pct(memorizer.trainError)}   test error ${pct(memorizer.testError)}` +
         (mTest ? ` (abstained on ${pct(mTest.abstained)} of the test points)` : '') +
         `   [built in ${buildSeconds.toFixed(2)} s, evaluated in ${evalSeconds.toFixed(2)} s]\n` +

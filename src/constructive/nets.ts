@@ -10,6 +10,7 @@
 import { Mlp } from '../mlp.js';
 import type { Kernels } from '../backend/index.js';
 import { toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { checkOptions } from '../options.js';
 
 /** Options shared by the builders. */
 export interface ConstructiveOptions {
@@ -17,19 +18,51 @@ export interface ConstructiveOptions {
   backend?: 'wasm' | 'js' | Kernels;
 }
 
+/** Options of the dense builders ({@link l1NormNet}, {@link l1DistanceNet}, {@link pseudoDiracNet}). */
+export interface DenseOptions extends ConstructiveOptions {
+  /** Refuse to build a dense net with more parameters than this (default 2^24; Infinity: no limit). */
+  maxParameters?: number;
+}
+
 /** Options of {@link memorizerNet}. */
-export interface MemorizerNetOptions extends ConstructiveOptions {
+export interface MemorizerNetOptions extends DenseOptions {
   /** When given, y are class indices 0..classes-1 and the net has one output
    *  per class, fed by the points of that class (one-hot y_n). Default: one
    *  output, y_n real (±1 for the lecture's classification). */
   classes?: number;
-  /** Refuse to build a dense net with more parameters than this (default 2^24). */
-  maxParameters?: number;
 }
 
 /** The largest coordinate magnitude of the integer construction: differences stay within 2^24. */
 export const MAX_INTEGER_COORDINATE = 2 ** 23;
 const DEFAULT_MAX_PARAMETERS = 2 ** 24;
+const F32_MAX = 3.4028234663852886e38;
+
+/** A value as an error message shows it: numbers as numbers (NaN, Infinity), strings quoted. */
+export function show(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || v === undefined) return String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  return typeof v === 'object' ? 'an object' : typeof v;
+}
+
+/** The parameter limit of `o`, checked: a positive integer or Infinity (default 2^24). */
+export function parameterLimit(o: DenseOptions, where: string): number {
+  const v = o.maxParameters;
+  if (v === undefined) return DEFAULT_MAX_PARAMETERS;
+  if (typeof v !== 'number' || !(v === Infinity || (Number.isInteger(v) && v >= 1))) {
+    throw new RangeError(`${where}: maxParameters must be a positive integer (or Infinity for no limit), got ${show(v)}`);
+  }
+  return v;
+}
+
+/** Throws when a dense net of `parameters` (and `neurons`) is above the limit; before anything is allocated. */
+function checkSize(parameters: number, neurons: number, limit: number, where: string, hint: string): void {
+  if (parameters <= limit) return;
+  throw new RangeError(`${where}: the dense net would have ${parameters.toLocaleString('en-US')} parameters ` +
+    `(${(parameters * 4 / 2 ** 30).toFixed(2)} GiB of f32, ${neurons.toLocaleString('en-US')} neurons), ` +
+    `above the limit of ${limit.toLocaleString('en-US')}; ${hint}`);
+}
 
 /** Neuron and parameter counts of the memoriser on N points of dimension D with C outputs. */
 export function memorizerCounts(N: number, D: number, C = 1) {
@@ -48,13 +81,22 @@ function net(sizes: number[], acts: string[], o: ConstructiveOptions): Mlp {
   return new Mlp({ layers, backend: o.backend ?? 'wasm' });
 }
 
-function vector(q: ArrayLike<number>, where: string): Float32Array {
-  if (!q || typeof q.length !== 'number' || q.length < 1) throw new Error(`${where}: q must be a non-empty vector of numbers`);
-  const out = new Float32Array(q.length);
-  for (let j = 0; j < q.length; j++) {
-    if (!Number.isFinite(q[j])) throw new Error(`${where}: q[${j}] is ${q[j]}; coordinates must be finite`);
-    out[j] = q[j];
-    if (out[j] !== q[j]) throw new Error(`${where}: q[${j}] = ${q[j]} is not exact in f32; round it first`);
+// Parameters of the one-point nets D -> 2D -> 1: (2D x D) + 2D, (1 x 2D) + 1.
+const onePointParameters = (D: number) => 2 * D * D + 4 * D + 1;
+
+function vector(q: ArrayLike<number>, o: DenseOptions, where: string): Float32Array {
+  if (!q || typeof q.length !== 'number' || !Number.isInteger(q.length) || q.length < 1) {
+    throw new Error(`${where}: q must be a non-empty vector of numbers`);
+  }
+  const D = q.length;
+  checkSize(onePointParameters(D), 2 * D + 1, parameterLimit(o, where), where, `q has ${D.toLocaleString('en-US')} coordinates; raise maxParameters to build it anyway`);
+  const out = new Float32Array(D);
+  for (let j = 0; j < D; j++) {
+    const v = q[j];
+    if (typeof v !== 'number') throw new Error(`${where}: q[${j}] is ${show(v)}, not a number`);
+    if (!Number.isFinite(v)) throw new Error(`${where}: q[${j}] is ${v}; coordinates must be finite`);
+    out[j] = v;
+    if (out[j] !== v) throw new Error(`${where}: q[${j}] = ${v} is not exact in f32; round it first`);
   }
   return out;
 }
@@ -88,6 +130,7 @@ function blockSums(N: number, D: number): { weight: Float32Array; bias: Float32A
 
 /** |x| = relu(x) + relu(-x): 2 hidden relu neurons and 1 linear output (3 neurons, 7 parameters). */
 export function absNet(o: ConstructiveOptions = {}): Mlp {
+  o = checkOptions(o, ['backend'], 'absNet');
   const m = net([1, 2, 1], ['relu', 'identity'], o);
   m.setLayer(0, { weight: [1, -1], bias: [0, 0] });
   m.setLayer(1, { weight: [1, 1], bias: [0] });
@@ -95,14 +138,25 @@ export function absNet(o: ConstructiveOptions = {}): Mlp {
 }
 
 /** ||x||_1 = 1·relu([I; -I] x): 2D hidden relu neurons and one summing output (2D + 1 neurons). */
-export function l1NormNet(D: number, o: ConstructiveOptions = {}): Mlp {
-  if (!Number.isInteger(D) || D < 1) throw new RangeError(`l1NormNet: D must be a positive integer, got ${D}`);
-  return l1DistanceNet(new Float32Array(D), o, 'l1NormNet');
+export function l1NormNet(D: number, o: DenseOptions = {}): Mlp {
+  const where = 'l1NormNet';
+  o = checkOptions(o, ['backend', 'maxParameters'], where);
+  if (typeof D !== 'number' || !Number.isInteger(D) || D < 1) throw new RangeError(`${where}: D must be a positive integer, got ${show(D)}`);
+  // the size first: the zero vector below would be D floats
+  checkSize(onePointParameters(D), 2 * D + 1, parameterLimit(o, where), where, `D = ${D.toLocaleString('en-US')}; raise maxParameters to build it anyway`);
+  return oneDistance(new Float32Array(D), o);
 }
 
 /** ||x - q||_1 = 1·relu([I; -I] x + [-q; q]): 2D hidden relu neurons and one summing output. */
-export function l1DistanceNet(q: ArrayLike<number>, o: ConstructiveOptions = {}, where = 'l1DistanceNet'): Mlp {
-  const p = vector(q, where), D = p.length;
+export function l1DistanceNet(q: ArrayLike<number>, o: DenseOptions = {}): Mlp {
+  const where = 'l1DistanceNet';
+  o = checkOptions(o, ['backend', 'maxParameters'], where);
+  return oneDistance(vector(q, o, where), o);
+}
+
+// ||x - p||_1 as a net, p already checked
+function oneDistance(p: Float32Array, o: ConstructiveOptions): Mlp {
+  const D = p.length;
   const m = net([D, 2 * D, 1], ['relu', 'identity'], o);
   m.setLayer(0, stackedIdentity({ data: p, rows: 1, cols: D }));
   m.setLayer(1, { weight: new Float32Array(2 * D).fill(1), bias: [0] });
@@ -110,8 +164,9 @@ export function l1DistanceNet(q: ArrayLike<number>, o: ConstructiveOptions = {},
 }
 
 /** The pseudo-dirac g_q(x) = relu(1 - ||x - q||_1): 1 at q, 0 wherever ||x - q||_1 >= 1 (2D + 1 neurons). */
-export function pseudoDiracNet(q: ArrayLike<number>, o: ConstructiveOptions = {}): Mlp {
-  const p = vector(q, 'pseudoDiracNet'), D = p.length;
+export function pseudoDiracNet(q: ArrayLike<number>, o: DenseOptions = {}): Mlp {
+  o = checkOptions(o, ['backend', 'maxParameters'], 'pseudoDiracNet');
+  const p = vector(q, o, 'pseudoDiracNet'), D = p.length;
   const m = net([D, 2 * D, 1], ['relu', 'relu'], o);
   m.setLayer(0, stackedIdentity({ data: p, rows: 1, cols: D }));
   m.setLayer(1, blockSums(1, D));
@@ -131,8 +186,15 @@ export function checkMemorizerData(x: MatrixLike, y: ArrayLike<number>, classes:
   const cls = new Int32Array(N), val = new Float32Array(N);
   for (let n = 0; n < N; n++) {
     const v = y[n];
+    if (typeof v !== 'number') throw new Error(`${where}: y[${n}] is ${show(v)}, not a number`);
     if (!Number.isFinite(v)) throw new Error(`${where}: y[${n}] is ${v}; labels must be finite`);
-    if (classes === undefined) { val[n] = v; continue; }
+    if (classes === undefined) {
+      val[n] = v;
+      if (!Number.isFinite(val[n])) {
+        throw new RangeError(`${where}: y[${n}] = ${v} overflows f32 (labels must be below ${F32_MAX.toExponential(3)} in magnitude); scale the labels down`);
+      }
+      continue;
+    }
     if (!Number.isInteger(v) || v < 0 || v >= classes) {
       throw new Error(`${where}: y[${n}] = ${v} is not a class index in 0..${classes - 1}`);
     }
@@ -168,12 +230,8 @@ export function denseMemorizer(points: Matrix, cls: Int32Array, val: Float32Arra
                                o: MemorizerNetOptions, where: string): Mlp {
   const N = points.rows, D = points.cols;
   const counts = memorizerCounts(N, D, C);
-  const limit = o.maxParameters ?? DEFAULT_MAX_PARAMETERS;
-  if (counts.parameters > limit) {
-    throw new RangeError(`${where}: the dense net would have ${counts.parameters.toLocaleString('en-US')} parameters ` +
-      `(${(counts.parameters * 4 / 2 ** 30).toFixed(2)} GiB of f32, ${counts.neurons.total.toLocaleString('en-US')} neurons), ` +
-      `above the limit of ${limit.toLocaleString('en-US')}; evaluate the structured Memorizer instead, or raise maxParameters`);
-  }
+  checkSize(counts.parameters, counts.neurons.total, parameterLimit(o, where), where,
+    'evaluate the structured Memorizer instead, or raise maxParameters');
   const H = 2 * N * D;
   const m = net([D, H, N, C], ['relu', 'relu', 'identity'], o);
   m.setLayer(0, stackedIdentity(points, w));
@@ -198,6 +256,8 @@ export function denseMemorizer(points: Matrix, cls: Int32Array, val: Float32Arra
  */
 export function memorizerNet(x: MatrixLike, y: ArrayLike<number>, o: MemorizerNetOptions = {}): Mlp {
   const where = 'memorizerNet';
+  o = checkOptions(o, ['classes', 'maxParameters', 'backend'], where);
+  parameterLimit(o, where); // a bad limit is refused before the data are examined
   const { points, cls, val, C } = checkMemorizerData(x, y, o.classes, where);
   checkIntegerPoints(points, where);
   return denseMemorizer(points, cls, val, C, 1, o, where);

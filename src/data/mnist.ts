@@ -5,6 +5,8 @@
 import type { Dataset, LabelledSet } from './types.js';
 import { checkOptions } from '../options.js';
 
+const show = (v: unknown) => (typeof v === 'string' ? `a string ${JSON.stringify(v)}` : v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : String(v));
+
 const FILES = {
   trainImages: 'train-images-idx3-ubyte', trainLabels: 'train-labels-idx1-ubyte',
   testImages: 't10k-images-idx3-ubyte', testLabels: 't10k-labels-idx1-ubyte',
@@ -18,7 +20,7 @@ export interface MnistOptions {
   trainSize?: number;
   /** keep only the first `testSize` test images (default all 10,000) */
   testSize?: number;
-  /** keep only these digits, relabelled 0..k-1 in the given order (e.g. [3, 5]) */
+  /** keep only these digits, relabelled 0..k-1 in the given order (e.g. [3, 5]); `labelNames` then names them */
   digits?: number[];
 }
 
@@ -81,15 +83,25 @@ function keepDigits(s: LabelledSet, digits: number[]): LabelledSet {
  */
 export async function loadMnist(options: MnistOptions = {}): Promise<Dataset> {
   options = checkOptions(options, ['dir', 'trainSize', 'testSize', 'digits'], 'loadMnist');
-  const dir = options.dir ?? await mnistPackageDir();
+  if (options.dir !== undefined && (typeof options.dir !== 'string' || options.dir === '')) {
+    throw new TypeError(`loadMnist: dir must be a folder name, got ${show(options.dir)}`);
+  }
   for (const k of ['trainSize', 'testSize'] as const) {
     const v = options[k];
-    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new RangeError(`loadMnist: ${k} must be a positive integer, got ${v}`);
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
+      throw new RangeError(`loadMnist: ${k} must be a positive integer, got ${show(v)}`);
+    }
   }
   const digits = options.digits;
-  if (digits && (!digits.length || new Set(digits).size !== digits.length || digits.some((d) => !Number.isInteger(d) || d < 0 || d > 9))) {
-    throw new RangeError(`loadMnist: digits must be distinct integers 0..9, got ${JSON.stringify(digits)}`);
+  if (digits !== undefined) {
+    if (!Array.isArray(digits)) {
+      throw new TypeError(`loadMnist: digits must be an array of distinct integers 0..9 such as [3, 5], got ${show(digits)}`);
+    }
+    if (!digits.length || new Set(digits).size !== digits.length || digits.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > 9)) {
+      throw new RangeError(`loadMnist: digits must be distinct integers 0..9 such as [3, 5], got ${JSON.stringify(digits)}`);
+    }
   }
+  const dir = options.dir ?? await mnistPackageDir();
   let train = await readSet(dir, FILES.trainImages, FILES.trainLabels, digits ? undefined : options.trainSize);
   let test = await readSet(dir, FILES.testImages, FILES.testLabels, digits ? undefined : options.testSize);
   if (digits) {
@@ -98,7 +110,9 @@ export async function loadMnist(options: MnistOptions = {}): Promise<Dataset> {
     if (options.trainSize) train = head(train, options.trainSize);
     if (options.testSize) test = head(test, options.testSize);
   }
-  return { name: digits ? `mnist[${digits.join(',')}]` : 'mnist', train, test, classes: digits ? digits.length : 10, labels: 'class' };
+  if (!digits) return { name: 'mnist', train, test, classes: 10, labels: 'class' };
+  // class k is digit digits[k]: say so, for messages and for the CLI's label notes
+  return { name: `mnist[${digits.join(',')}]`, train, test, classes: digits.length, labels: 'class', labelNames: digits.map(String) };
 }
 
 /** The first n rows of a set. */

@@ -16,6 +16,7 @@ export interface Dataset {
   classes: number;
   /** 'pm1' when the labels are ±1, 'class' when they are 0..classes-1 */
   labels: 'pm1' | 'class';
-  /** for CSV files with non-numeric labels: the original label of each class index */
+  /** the original label of each class index when the indices are not the labels themselves
+   *  (CSV labels other than ±1 or 0..K-1; the digits of an MNIST subset) */
   labelNames?: string[];
 }
