@@ -13,8 +13,14 @@
 //   low = { t : a_t < C, y_t = −1  or  a_t > 0, y_t = +1 }   (y_t a_t may shrink)
 // and the solution is optimal when gap = max_up F − min_low F ≤ tol.
 // Inputs are validated by the TypeScript API (src/svm.ts); nothing here checks.
+// It also scales x by a power of two to |x| ≤ 1 (C by its square; exact), so no
+// x_iᵀx_k can overflow.
 
-const TAU: f64 = 1e-12; // curvature floor for (near-)duplicate points
+// Curvature floor, for identical points only (‖x_i − x_k‖² = 0, where the dual is
+// linear along the pair and the step goes to the bound). The curvature is computed
+// from the differences (distSq), accurately even for near-duplicates, which thin
+// margins are made of: a floor like libsvm's 1e-12 would shrink their steps a millionfold.
+const TAU: f64 = 1e-200;
 
 // dot(x[t, :], v) for a row of x and a d-vector v, two lanes at a time.
 function dotRow(xRow: usize, v: usize, d: i32): f64 {
@@ -28,6 +34,26 @@ function dotRow(xRow: usize, v: usize, d: i32): f64 {
 
   // scalar tail: the last feature when d is odd
   for (let j = d2; j < d; j++) sum += load<f64>(xRow + (<usize>j << 3)) * load<f64>(v + (<usize>j << 3));
+  return sum;
+}
+
+// ‖x[i, :] − x[k, :]‖², two lanes at a time, the differences taken first (no cancellation).
+function distSq(xi: usize, xk: usize, d: i32): f64 {
+  const d2 = d & ~1;
+  let acc = f64x2.splat(0);
+  for (let j = 0; j < d2; j += 2) {
+    const off = <usize>j << 3;
+    const diff = f64x2.sub(v128.load(xi + off), v128.load(xk + off));
+    acc = f64x2.add(acc, f64x2.mul(diff, diff));
+  }
+  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+
+  // scalar tail
+  for (let j = d2; j < d; j++) {
+    const off = <usize>j << 3;
+    const diff = load<f64>(xi + off) - load<f64>(xk + off);
+    sum += diff * diff;
+  }
   return sum;
 }
 
@@ -88,7 +114,7 @@ function siftDown(idx: usize, root: i32, count: i32, key: usize, desc: bool): vo
 // a_i += y_i·s, a_k −= y_k·s (keeps Σ a_t y_t), s ≥ 0 minimising the dual
 // exactly on the box. F[i], F[k] are recomputed from w first, so a stale
 // ordering never makes a wrong step. Returns 1 if a step was taken.
-function pairStep(x: usize, y: usize, alpha: usize, w: usize, F: usize, sq: usize,
+function pairStep(x: usize, y: usize, alpha: usize, w: usize, F: usize,
                   i: i32, k: i32, d: i32, C: f64, tol: f64): i32 {
   if (i == k) return 0;
   const xi = x + (<usize>i * <usize>d << 3); // x[i, :]
@@ -102,8 +128,8 @@ function pairStep(x: usize, y: usize, alpha: usize, w: usize, F: usize, sq: usiz
   const viol = Fi - Fk;
   if (viol <= tol) return 0;
 
-  // curvature ‖x_i − x_k‖² = ‖x_i‖² + ‖x_k‖² − 2 x_iᵀx_k, floored at TAU
-  let curv = load<f64>(sq + (<usize>i << 3)) + load<f64>(sq + (<usize>k << 3)) - 2 * dotRow(xi, xk, d);
+  // curvature ‖x_i − x_k‖², floored at TAU (identical points)
+  let curv = distSq(xi, xk, d);
   if (curv < TAU) curv = TAU;
   let s = viol / curv;
 
@@ -133,7 +159,7 @@ function pairStep(x: usize, y: usize, alpha: usize, w: usize, F: usize, sq: usiz
 //   alpha  (n) f64, read and updated (a feasible start, e.g. zeros)
 //   w      (d) f64, read and updated (must equal Σ alpha_t y_t x_t on entry)
 //   F      (n) f64, overwritten: y_t − wᵀx_t at the last full check
-//   sq     (n) f64, overwritten: ‖x_t‖²
+//   sq     (n) f64, overwritten: ‖x_t‖² (for the caller; the steps use ‖x_i − x_k‖² directly)
 //   up, low, work (n) i32, scratch
 //   stats  (6) f64, overwritten: [iterations, gap, pair steps, converged 0/1, full rounds,
 //                              working-set points visited, summed over iterations]
@@ -173,7 +199,7 @@ export function svmSolve(x: usize, y: usize, alpha: usize, w: usize, F: usize, s
       const gw = refreshGap(x, y, alpha, w, F, work, nw, d, C);
       if (gw <= tol) break;
       nw = shrink(y, alpha, F, work, nw, C);
-      steps += <f64>iterate(x, y, alpha, w, F, sq, up, low, work, nw, d, C, tol);
+      steps += <f64>iterate(x, y, alpha, w, F, up, low, work, nw, d, C, tol);
     }
   }
   store<f64>(stats, <f64>iter);
@@ -229,7 +255,7 @@ function shrink(y: usize, alpha: usize, F: usize, work: usize, nw: i32, C: f64):
 //   b. pair steps (up[q mod nu], low[q mod nl]) for q < max(nu, nl). The first is
 //      the maximal violating pair, so each iteration makes at least SMO's progress.
 // Returns the number of steps taken.
-function iterate(x: usize, y: usize, alpha: usize, w: usize, F: usize, sq: usize,
+function iterate(x: usize, y: usize, alpha: usize, w: usize, F: usize,
                  up: usize, low: usize, work: usize, nw: i32, d: i32, C: f64, tol: f64): i32 {
   const m = load<f64>(SCRATCH), M = load<f64>(SCRATCH + 8);
 
@@ -251,7 +277,7 @@ function iterate(x: usize, y: usize, alpha: usize, w: usize, F: usize, sq: usize
   for (let q = 0; q < q1; q++) {
     const i = load<i32>(up + (<usize>(q % nu) << 2));
     const k = load<i32>(low + (<usize>(q % nl) << 2));
-    steps += pairStep(x, y, alpha, w, F, sq, i, k, d, C, tol);
+    steps += pairStep(x, y, alpha, w, F, i, k, d, C, tol);
   }
   return steps;
 }

@@ -24,7 +24,7 @@ export function registerSeparable(program: Command): void {
       else {
         const lam = r.certificate.lambda, support = [];
         for (let t = 0; t < lam.length; t++) if (lam[t] > 0) support.push(t);
-        Object.assign(out, { certificate: { lambda: Array.from(lam), support, residual: r.certificate.residual } });
+        Object.assign(out, { certificate: { lambda: Array.from(lam), support, residual: r.certificate.residual, relativeResidual: r.certificate.relativeResidual } });
       }
       if (mapping) out.notes = [mapping];
       if (o.json) { process.stdout.write(JSON.stringify(out) + '\n'); return; }
@@ -37,7 +37,8 @@ export function registerSeparable(program: Command): void {
         const lam = r.certificate.lambda, on: string[] = [];
         for (let t = 0; t < lam.length; t++) if (lam[t] > 0) on.push(`λ${t} = ${+lam[t].toPrecision(6)}`);
         process.stdout.write(`separable: no\ncertificate (λ ≥ 0, Σλ = 1, Σ λ y x = 0, Σ λ y = 0): ${on.slice(0, 20).join(', ')}` +
-          `${on.length > 20 ? ` ... (${on.length} nonzero)` : ''}\nresidual ${r.certificate.residual.toExponential(2)}\n`);
+          `${on.length > 20 ? ` ... (${on.length} nonzero)` : ''}\nresidual ${r.certificate.residual.toExponential(2)} ` +
+          `(${r.certificate.relativeResidual.toExponential(2)} relative to each feature's largest |value|)\n`);
       }
     });
 }

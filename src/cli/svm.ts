@@ -28,19 +28,25 @@ export function registerSvm(program: Command): void {
       const trainError = error(ds.train.x, ds.train.y), testError = ds.test ? error(ds.test.x, ds.test.y) : undefined;
       // MNIST with --digits keeps class indices 0..k-1 for the listed digits: name them
       const names = ds.labelNames ?? (o.digits ? o.digits.map(String) : undefined);
-      const out: Record<string, unknown> = { data: ds.name, rows: ds.train.x.rows, features: ds.train.x.cols, C: m.C };
+      // JSON has no Infinity (JSON.stringify would write null): the hard margin's C and the margin
+      // of w = 0 are written as the string "Infinity" (Number("Infinity") reads it back)
+      const num = (v: number) => (Number.isFinite(v) ? v : String(v));
+      const out: Record<string, unknown> = { data: ds.name, rows: ds.train.x.rows, features: ds.train.x.cols, C: num(m.C) };
       if (m.kind === 'binary') {
         const [neg, pos] = m.classes.map((c) => names?.[c] ?? String(c));
         const mapping = m.classes[0] === -1 && m.classes[1] === 1 ? undefined : `labels mapped: ${neg} -> -1, ${pos} -> +1`;
+        const notes = [...(mapping ? [mapping] : []), ...(m.note ? [m.note] : [])];
         Object.assign(out, {
-          w: Array.from(m.w), b: m.b, margin: m.margin, supportVectors: m.supportIndices.length,
+          w: Array.from(m.w), b: m.b, margin: num(m.margin), supportVectors: m.supportIndices.length,
           primalObjective: m.primalObjective, dualObjective: m.dualObjective, converged: m.converged, gap: m.gap,
-          ...(mapping ? { notes: [mapping] } : {}),
+          ...(notes.length ? { notes } : {}),
         });
       } else {
+        const notes = m.machines.flatMap((s, k) => (s.note ? [`class ${names?.[m.classes[k]] ?? m.classes[k]}: ${s.note}`] : []));
         Object.assign(out, {
-          oneVsRest: m.classes.map((c, k) => ({ class: names?.[c] ?? c, b: m.machines[k].b, margin: m.machines[k].margin,
+          oneVsRest: m.classes.map((c, k) => ({ class: names?.[c] ?? c, b: m.machines[k].b, margin: num(m.machines[k].margin),
             supportVectors: m.machines[k].supportIndices.length, converged: m.machines[k].converged })),
+          ...(notes.length ? { notes } : {}),
         });
       }
       Object.assign(out, { trainError, ...(testError !== undefined ? { testError } : {}), seconds });
@@ -49,15 +55,20 @@ export function registerSvm(program: Command): void {
       const lines = [`${ds.name}: ${ds.train.x.rows} training points, ${ds.train.x.cols} features; ` +
         (m.C === Infinity ? 'hard margin' : `soft margin, C = ${m.C}`)];
       if (m.kind === 'binary') {
-        for (const n of (out.notes as string[] | undefined) ?? []) process.stderr.write(n + '\n');
+        const mapping = (out.notes as string[] | undefined)?.find((n) => n.startsWith('labels mapped'));
+        if (mapping) process.stderr.write(mapping + '\n');
         if (!m.converged) process.stderr.write(`warning: the solver stopped before the KKT gap reached ${o.tol} (gap ${m.gap.toExponential(2)})\n`);
         const w = m.w.length <= 10 ? `[${Array.from(m.w, (v) => +v.toPrecision(6)).join(', ')}]` : `(${m.w.length} values; --json prints them)`;
         lines.push(`w ${w}`, `b ${+m.b.toPrecision(6)}`, `margin 2/‖w‖ = ${+m.margin.toPrecision(6)}`,
+          ...(m.note ? [`  (${m.note})`] : []),
           `support vectors ${m.supportIndices.length}`,
           `primal ${+m.primalObjective.toPrecision(8)}  dual ${+m.dualObjective.toPrecision(8)}`);
       } else {
+        if (m.machines.some((s) => !s.converged)) process.stderr.write(`warning: the solver stopped before the KKT gap reached ${o.tol} for some classes\n`);
         lines.push(`one-vs-rest over ${m.classes.length} classes; support vectors per class: ` +
-          m.machines.map((s) => s.supportIndices.length).join(', '));
+          m.machines.map((s) => s.supportIndices.length).join(', '),
+          `margins 2/‖w‖ per class: ${m.machines.map((s) => +s.margin.toPrecision(6)).join(', ')}`,
+          ...((out.notes as string[] | undefined) ?? []).map((n) => `  (${n})`));
       }
       lines.push(`train error ${pct(trainError)}`);
       if (testError !== undefined) lines.push(`test error  ${pct(testError)}`);

@@ -5,7 +5,7 @@
 // `f` is a Float64Array over the whole memory, `i` an Int32Array over it;
 // pointers are byte offsets (>> 3 for f64, >> 2 for i32).
 
-const TAU = 1e-12; // curvature floor for (near-)duplicate points
+const TAU = 1e-200; // curvature floor, for identical points only (see assembly/svm.ts)
 
 // dot(x[t, :], v): even features in one partial sum, odd in the other (the f64x2 lanes).
 function dotRow(f: Float64Array, xRow: number, v: number, d: number): number {
@@ -17,6 +17,23 @@ function dotRow(f: Float64Array, xRow: number, v: number, d: number): number {
   }
   let sum = acc0 + acc1;
   for (let j = d2; j < d; j++) sum += f[xRow + j] * f[v + j];
+  return sum;
+}
+
+// ‖x[i, :] − x[k, :]‖²: the differences first, even and odd features in two partial sums (the f64x2 lanes).
+function distSq(f: Float64Array, xi: number, xk: number, d: number): number {
+  const d2 = d & ~1;
+  let acc0 = 0, acc1 = 0;
+  for (let j = 0; j < d2; j += 2) {
+    const e0 = f[xi + j] - f[xk + j], e1 = f[xi + j + 1] - f[xk + j + 1];
+    acc0 += e0 * e0;
+    acc1 += e1 * e1;
+  }
+  let sum = acc0 + acc1;
+  for (let j = d2; j < d; j++) {
+    const e = f[xi + j] - f[xk + j];
+    sum += e * e;
+  }
   return sum;
 }
 
@@ -55,7 +72,7 @@ const inUp = (yt: number, at: number, C: number) => (yt > 0 ? at < C : at > 0);
 const inLow = (yt: number, at: number, C: number) => (yt > 0 ? at > 0 : at < C);
 
 // One pair step on (i, k); f64 indices (not bytes) for every pointer here.
-function pairStep(f: Float64Array, x: number, y: number, alpha: number, w: number, F: number, sq: number,
+function pairStep(f: Float64Array, x: number, y: number, alpha: number, w: number, F: number,
                   i: number, k: number, d: number, C: number, tol: number): number {
   if (i === k) return 0;
   const xi = x + i * d, xk = x + k * d; // x[i, :], x[k, :]
@@ -67,7 +84,7 @@ function pairStep(f: Float64Array, x: number, y: number, alpha: number, w: numbe
   const viol = Fi - Fk;
   if (viol <= tol) return 0;
 
-  let curv = f[sq + i] + f[sq + k] - 2 * dotRow(f, xi, xk, d);
+  let curv = distSq(f, xi, xk, d);
   if (curv < TAU) curv = TAU;
   let s = viol / curv;
 
@@ -118,7 +135,7 @@ export function svmSolve(f: Float64Array, ix: Int32Array,
       const gw = refreshGap(f, ix, x, y, alpha, w, F, work, nw, d, C, mM);
       if (gw <= tol) break;
       nw = shrink(f, ix, y, alpha, F, work, nw, C, mM);
-      steps += iterate(f, ix, x, y, alpha, w, F, sq, up, low, work, nw, d, C, tol, mM);
+      steps += iterate(f, ix, x, y, alpha, w, F, up, low, work, nw, d, C, tol, mM);
     }
   }
   f[stats] = iter; f[stats + 1] = gap; f[stats + 2] = steps; f[stats + 3] = converged;
@@ -157,7 +174,7 @@ function shrink(f: Float64Array, ix: Int32Array, y: number, alpha: number, F: nu
 
 // One iteration on the working set: violators sorted, then pair steps (see assembly/svm.ts).
 function iterate(f: Float64Array, ix: Int32Array, x: number, y: number, alpha: number, w: number, F: number,
-                 sq: number, up: number, low: number, work: number, nw: number, d: number, C: number,
+                 up: number, low: number, work: number, nw: number, d: number, C: number,
                  tol: number, mM: number[]): number {
   const [m, M] = mM;
 
@@ -176,7 +193,7 @@ function iterate(f: Float64Array, ix: Int32Array, x: number, y: number, alpha: n
   let steps = 0;
   const q1 = Math.max(nu, nl);
   for (let q = 0; q < q1; q++) {
-    steps += pairStep(f, x, y, alpha, w, F, sq, ix[up + (q % nu)], ix[low + (q % nl)], d, C, tol);
+    steps += pairStep(f, x, y, alpha, w, F, ix[up + (q % nu)], ix[low + (q % nl)], d, C, tol);
   }
   return steps;
 }
