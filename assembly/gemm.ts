@@ -312,42 +312,29 @@ export function transpose(dst: usize, src: usize, rows: i32, cols: i32): void {
 
 // A register-resident multiply-add loop with no memory traffic: its GFLOP/s
 // is the practical SIMD ceiling the benchmark compares the products against.
-// It has the products' dependency shape: each multiply-add feeds an
-// accumulator chain, enough chains to cover the latencies.
-//   relaxed build: 12 chains x = fma(x, m, d)            (48 lane-madds a round)
-//   plain build:   6 chains v = v*m, 6 chains s = s + v   (24 lane-madds a round)
-// Returns a value so the loop is not removed. Flops a round: peakFlopsPerIter().
+// Twelve independent chains x = x*m + d, so that a multiply-add can issue on
+// every pipe every cycle despite the latencies, the same code in both builds:
+//   relaxed build: madd is fma, one fused instruction
+//   plain build:   madd is a multiply then an add (a 6-cycle chain here; 12
+//                  chains still cover it, with 14 of the 16 vector registers)
+// 48 lane-madds a round. Returns a value so the loop is not removed.
 export function peakProbe(iters: i32): f32 {
   const m = f32x4.splat(0.999999), d = f32x4.splat(1e-7);
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    let x0 = f32x4.splat(1), x1 = f32x4.splat(2), x2 = f32x4.splat(3), x3 = f32x4.splat(4);
-    let x4 = f32x4.splat(5), x5 = f32x4.splat(6), x6 = f32x4.splat(7), x7 = f32x4.splat(8);
-    let x8 = f32x4.splat(9), x9 = f32x4.splat(10), x10 = f32x4.splat(11), x11 = f32x4.splat(12);
-    for (let i = 0; i < iters; i++) {
-      x0 = madd(x0, m, d); x1 = madd(x1, m, d); x2 = madd(x2, m, d); x3 = madd(x3, m, d);
-      x4 = madd(x4, m, d); x5 = madd(x5, m, d); x6 = madd(x6, m, d); x7 = madd(x7, m, d);
-      x8 = madd(x8, m, d); x9 = madd(x9, m, d); x10 = madd(x10, m, d); x11 = madd(x11, m, d);
-    }
-    const s0 = f32x4.add(f32x4.add(x0, x1), f32x4.add(x2, x3));
-    const s1 = f32x4.add(f32x4.add(x4, x5), f32x4.add(x6, x7));
-    const s2 = f32x4.add(f32x4.add(x8, x9), f32x4.add(x10, x11));
-    return f32x4.extract_lane(f32x4.add(s0, f32x4.add(s1, s2)), 0);
-  }
-  let v0 = f32x4.splat(1), v1 = f32x4.splat(2), v2 = f32x4.splat(3);
-  let v3 = f32x4.splat(4), v4 = f32x4.splat(5), v5 = f32x4.splat(6);
-  let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0);
-  let s3 = f32x4.splat(0), s4 = f32x4.splat(0), s5 = f32x4.splat(0);
+  let x0 = f32x4.splat(1), x1 = f32x4.splat(2), x2 = f32x4.splat(3), x3 = f32x4.splat(4);
+  let x4 = f32x4.splat(5), x5 = f32x4.splat(6), x6 = f32x4.splat(7), x7 = f32x4.splat(8);
+  let x8 = f32x4.splat(9), x9 = f32x4.splat(10), x10 = f32x4.splat(11), x11 = f32x4.splat(12);
   for (let i = 0; i < iters; i++) {
-    v0 = f32x4.mul(v0, m); v1 = f32x4.mul(v1, m); v2 = f32x4.mul(v2, m);
-    v3 = f32x4.mul(v3, m); v4 = f32x4.mul(v4, m); v5 = f32x4.mul(v5, m);
-    s0 = f32x4.add(s0, v0); s1 = f32x4.add(s1, v1); s2 = f32x4.add(s2, v2);
-    s3 = f32x4.add(s3, v3); s4 = f32x4.add(s4, v4); s5 = f32x4.add(s5, v5);
+    x0 = madd(x0, m, d); x1 = madd(x1, m, d); x2 = madd(x2, m, d); x3 = madd(x3, m, d);
+    x4 = madd(x4, m, d); x5 = madd(x5, m, d); x6 = madd(x6, m, d); x7 = madd(x7, m, d);
+    x8 = madd(x8, m, d); x9 = madd(x9, m, d); x10 = madd(x10, m, d); x11 = madd(x11, m, d);
   }
-  const t = f32x4.add(f32x4.add(f32x4.add(s0, s1), f32x4.add(s2, s3)), f32x4.add(s4, s5));
-  return f32x4.extract_lane(f32x4.add(t, d), 0);
+  const s0 = f32x4.add(f32x4.add(x0, x1), f32x4.add(x2, x3));
+  const s1 = f32x4.add(f32x4.add(x4, x5), f32x4.add(x6, x7));
+  const s2 = f32x4.add(f32x4.add(x8, x9), f32x4.add(x10, x11));
+  return f32x4.extract_lane(f32x4.add(s0, f32x4.add(s1, s2)), 0);
 }
 
 /** Flops in one round of peakProbe (a multiply-add counts two per lane). */
 export function peakFlopsPerIter(): i32 {
-  return ASC_FEATURE_RELAXED_SIMD ? 12 * 4 * 2 : 6 * 4 * 2;
+  return 12 * 4 * 2;
 }

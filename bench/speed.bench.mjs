@@ -127,7 +127,9 @@ function torchFigures(log) {
   // the python3 on PATH first, then the system one (Debian's python3-torch lives there)
   for (const py of ['python3', '/usr/bin/python3']) {
     try {
-      const out = execFileSync(py, [new URL('./torch_step.py', import.meta.url).pathname], { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'ignore'] });
+      // one thread everywhere: torch's own pool, OpenMP and the BLAS behind it
+      const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+      const out = execFileSync(py, [new URL('./torch_step.py', import.meta.url).pathname], { encoding: 'utf8', env, timeout: 300_000, stdio: ['ignore', 'pipe', 'ignore'] });
       const r = JSON.parse(out.trim().split('\n').pop());
       log(`PyTorch figures from ${py}`);
       return r;
@@ -153,7 +155,7 @@ export async function run({ log }) {
     peak[name] = { gflops: k.peakFlopsPerIter() * ITERS / t.median / 1e9, spread: t.spread };
     log(`peak ${name}: ${fmt(peak[name].gflops)} GFLOP/s`);
   }
-  md.push('### 1. Peak probe (register-resident f32x4 multiply-adds: 12 fused chains in the relaxed build, 6 multiply and 6 add chains in the plain one)\n');
+  md.push('### 1. Peak probe (register-resident f32x4 multiply-adds, 12 independent chains x = x*m + d: fused in the relaxed build, a multiply then an add in the plain one)\n');
   md.push(table(['module', 'GFLOP/s', 'spread'], Object.entries(peak).map(([n, p]) => [n, fmt(p.gflops), `±${p.spread.toFixed(1)}%`])));
   md.push(relaxed ? '' : '\nRelaxed SIMD is not available in this engine (Node 20 needs --experimental-wasm-relaxed-simd; `npm run bench` passes it).');
 
@@ -198,12 +200,37 @@ export async function run({ log }) {
     rows.push([label, o, ...engines.map((e) => gemm[label][o][e] ? `${fmt(gemm[label][o][e].gflops)} ±${gemm[label][o][e].spread.toFixed(0)}%` : '—')]);
   }
   md.push(table(['shape', 'product', ...engines], rows));
-  md.push('\nAs a fraction of the peak probe of the same instruction set (target: at least 70% at 512 and 1024):\n');
+  // The fraction of peak, measured in pairs: a shared machine drifts over
+  // minutes, so each round times the probe and then the product back to back
+  // and the table gives the median of the per-round ratios.
+  md.push('\nAs a fraction of the peak probe of the same instruction set (target: at least 70% at 512 and 1024), ' +
+    'median of 9 rounds that each time the probe and the product back to back:\n');
+  const fraction = {}; // fraction[size][orientation][module] = { ratio, spread }
   const fr = [];
-  for (const label of ['512', '1024']) for (const o of ['forward', 'dW', 'dX']) {
-    fr.push([label, o, ...Object.keys(peak).map((m) => `${(100 * gemm[label][o][m].gflops / peak[m].gflops).toFixed(0)}%`)]);
+  for (const n of [512, 1024]) {
+    fraction[n] = { forward: {}, dW: {}, dX: {} };
+    for (const [name, k] of ours.filter(([m]) => m !== 'js')) {
+      const p = oursProducts(k, n, n, n);
+      for (const o of ['forward', 'dW', 'dX']) {
+        const ratios = [];
+        p.fns[o]();
+        for (let r = 0; r < 9; r++) {
+          const tp = timeIt(() => k.peakProbe(200_000), { budget: 0.1, rounds: 3 }).median;
+          const tk = timeIt(p.fns[o], { budget: 0.15, rounds: 3 }).median;
+          ratios.push((2 * n ** 3 / tk) / (k.peakFlopsPerIter() * 200_000 / tp));
+        }
+        fraction[n][o][name] = { ratio: median(ratios), spread: spreadOf(ratios) };
+      }
+      p.free();
+    }
+    for (const o of ['forward', 'dW', 'dX']) {
+      fr.push([String(n), o, ...Object.keys(peak).map((m) => `${(100 * fraction[n][o][m].ratio).toFixed(0)}% ±${fraction[n][o][m].spread.toFixed(0)}%`)]);
+    }
   }
   md.push(table(['size', 'product', ...Object.keys(peak)], fr));
+  md.push('\nThe plain build can pass 100%: its probe chains a multiply into an add (x = x*m + d), while the blocked ' +
+    'kernel\'s multiplies are off its accumulator chains (acc += a*b), so the probe is a slightly low ceiling there. ' +
+    'The relaxed probe (one fused multiply-add per step) is the tight one.');
 
   // 3. training steps
   const cases = [
@@ -253,8 +280,8 @@ export async function run({ log }) {
     checks.push(['784-256-256-10 step: wasm-relaxed vs tfjs-wasm (target ≥ 5x)', big[best].perSecond / big['tfjs-wasm'].perSecond, 5]);
     checks.push(['2-16-16-1 step: wasm-relaxed vs tfjs-wasm (target ≥ 20x)', small[best].perSecond / small['tfjs-wasm'].perSecond, 20]);
   }
-  for (const label of ['512', '1024']) for (const o of ['forward', 'dW', 'dX']) for (const m of Object.keys(peak)) {
-    checks.push([`${label} ${o} (${m}) vs its peak probe (target ≥ 70%)`, gemm[label][o][m].gflops / peak[m].gflops, 0.7]);
+  for (const n of [512, 1024]) for (const o of ['forward', 'dW', 'dX']) for (const m of Object.keys(peak)) {
+    checks.push([`${n} ${o} (${m}) vs its peak probe (target ≥ 70%)`, fraction[n][o][m].ratio, 0.7]);
   }
   if (torch) {
     checks.push(['784-256-256-10 step: wasm vs PyTorch 1 thread', big[best].perSecond / torch['784-256-256-10'], null]);
@@ -266,5 +293,6 @@ export async function run({ log }) {
     target === null ? '(context)' : v >= target ? 'yes' : '**no**',
   ])));
   if (!torch) md.push('\nPyTorch: `python3` with `torch` is not importable on this machine, so the native comparison was not run (bench/torch_step.py runs it where it is).');
+  else md.push(`\nPyTorch ${torch.torch} (bench/torch_step.py: the same nets, batches and SGD; one thread: torch.set_num_threads(1), OMP/OpenBLAS/MKL_NUM_THREADS=1), native code with its own BLAS for the products.`);
   return md.join('\n');
 }

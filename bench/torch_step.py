@@ -37,6 +37,7 @@ def steps_per_second(sizes, B, act, loss_name, seconds=3.0):
     return n / (time.perf_counter() - t0)
 
 print(json.dumps({
+    'torch': torch.__version__,
     '784-256-256-10': steps_per_second([784, 256, 256, 10], 128, 'relu', 'cross_entropy'),
     '2-16-16-1': steps_per_second([2, 16, 16, 1], 32, 'tanh', 'hinge'),
 }))
