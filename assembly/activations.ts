@@ -161,6 +161,7 @@ export function activationForward(id: i32, a: usize, y: usize, n: i32, p0: f32, 
   }
   if (id == TANH) { mapLanes(a, y, n, LANE_TANH); return; }
   if (id == SIGMOID) { mapLanes(a, y, n, LANE_SIGMOID); return; }
+  if (isPiecewise(id, p0)) { piecewiseForward(id, a, y, n, p0, p1); return; }
   for (let k = 0; k < n; k++) {
     const off = <usize>k << 2;
     const x = <f64>load<f32>(y + off);
@@ -207,12 +208,88 @@ export function activationBackward(id: i32, dY: usize, dA: usize, y: usize, a: u
     }
     return;
   }
+  if (isPiecewise(id, p0)) { piecewiseBackward(id, dY, dA, y, n, p0, p1); return; }
   for (let k = 0; k < n; k++) {
     const off = <usize>k << 2;
     const x = <f64>load<f32>(y + off);
     // tanh and sigmoid read f(x) back from `a` instead of recomputing it
     const fx = id == TANH || id == SIGMOID ? <f64>load<f32>(a + off) : 0;
     store<f32>(dY + off, <f32>(<f64>load<f32>(dA + off) * actGrad(id, x, fx, p0, p1)));
+  }
+}
+
+// --- piecewise-linear activations, four lanes at a time ----------------------
+// Each lane is one f32 compare, select, multiply or subtract, so the results
+// are bit for bit those of the scalar f64 path (one rounding of an exact f64
+// value) and of the JS twin: zeros keep their sign, NaN stays NaN. The scaled
+// branch of leaky_relu takes this path only for |slope| <= 1, where it cannot
+// overflow (the scalar path saturates an overflow at the f32 maximum).
+
+// @ts-ignore: decorator
+@inline function isPiecewise(id: i32, p0: f32): bool {
+  if (id == LEAKY_RELU || id == PRELU || id == RRELU) return abs<f32>(p0) <= 1;
+  return id == HARDTANH || id == RELU6 || id == HARD_ATAN || id == HARDSHRINK || id == SOFTSHRINK;
+}
+
+// the lower and upper clamp of hardtanh, relu6 and hard_atan
+// @ts-ignore: decorator
+@inline function clampLow(id: i32, p0: f32, p1: f32): f32 {
+  return id == HARDTANH ? p0 : id == RELU6 ? 0 : <f32>-HALF_PI;
+}
+// @ts-ignore: decorator
+@inline function clampHigh(id: i32, p0: f32, p1: f32): f32 {
+  return id == HARDTANH ? p1 : id == RELU6 ? 6 : <f32>HALF_PI;
+}
+
+// a = f(y) for the piecewise-linear ids: SIMD body, then the scalar tail by act().
+function piecewiseForward(id: i32, a: usize, y: usize, n: i32, p0: f32, p1: f32): void {
+  const n4 = n & ~3, zero = f32x4.splat(0), s = f32x4.splat(p0);
+  const lo = f32x4.splat(clampLow(id, p0, p1)), hi = f32x4.splat(clampHigh(id, p0, p1));
+  for (let k = 0; k < n4; k += 4) {
+    const off = <usize>k << 2;
+    const x = v128.load(y + off);
+    let v: v128;
+    if (id == HARDTANH || id == RELU6 || id == HARD_ATAN) {
+      // x < lo ? lo : x > hi ? hi : x (hard_atan compares in f64 against pi/2:
+      // no f32 lies between pi/2 and its f32 rounding, so f32 compares agree)
+      v = v128.bitselect(lo, v128.bitselect(hi, x, f32x4.gt(x, hi)), f32x4.lt(x, lo));
+    } else if (id == HARDSHRINK) {
+      v = v128.and(x, v128.or(f32x4.gt(x, s), f32x4.lt(x, f32x4.neg(s)))); // x if |x| > lambda, else +0
+    } else if (id == SOFTSHRINK) {
+      v = v128.bitselect(f32x4.sub(x, s), v128.bitselect(f32x4.add(x, s), zero, f32x4.lt(x, f32x4.neg(s))), f32x4.gt(x, s));
+    } else {
+      v = v128.bitselect(x, f32x4.mul(s, x), f32x4.gt(x, zero)); // leaky_relu, prelu, rrelu (eval)
+    }
+    v128.store(a + off, v);
+  }
+  for (let k = n4; k < n; k++) {
+    const off = <usize>k << 2;
+    store<f32>(a + off, <f32>act(id, <f64>load<f32>(y + off), p0, p1));
+  }
+}
+
+// dY = dA * f'(y) for the piecewise-linear ids (f' is 0, 1 or the slope; dY may alias dA).
+function piecewiseBackward(id: i32, dY: usize, dA: usize, y: usize, n: i32, p0: f32, p1: f32): void {
+  const n4 = n & ~3, zero = f32x4.splat(0), one = f32x4.splat(1), s = f32x4.splat(p0);
+  const lo = f32x4.splat(clampLow(id, p0, p1)), hi = f32x4.splat(clampHigh(id, p0, p1));
+  for (let k = 0; k < n4; k += 4) {
+    const off = <usize>k << 2;
+    const x = v128.load(y + off);
+    let keep: v128, other = zero; // f' = 1 where keep, else `other`
+    if (id == HARDTANH || id == RELU6 || id == HARD_ATAN) {
+      keep = v128.and(f32x4.gt(x, lo), f32x4.lt(x, hi));
+    } else if (id == HARDSHRINK || id == SOFTSHRINK) {
+      keep = v128.or(f32x4.gt(x, s), f32x4.lt(x, f32x4.neg(s)));
+    } else {
+      keep = f32x4.gt(x, zero);
+      other = s;
+    }
+    // a multiply, not a mask, so that dA * 0 keeps dA's sign as the scalar path does
+    v128.store(dY + off, f32x4.mul(v128.load(dA + off), v128.bitselect(one, other, keep)));
+  }
+  for (let k = n4; k < n; k++) {
+    const off = <usize>k << 2;
+    store<f32>(dY + off, <f32>(<f64>load<f32>(dA + off) * actGrad(id, <f64>load<f32>(y + off), 0, p0, p1)));
   }
 }
 

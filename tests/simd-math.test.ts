@@ -43,3 +43,35 @@ describe('f32x4 activations in the wasm core', () => {
     expect(Array.from(k.f32().slice(pa >> 2, (pa >> 2) + 4))).toEqual([1, -1, 0, 1]);
   });
 });
+
+describe('the f32x4 piecewise-linear activations', () => {
+  // ids of src/ids.ts with their kernel parameters; leaky_relu with slope 2
+  // takes the scalar path (it could overflow), the others the SIMD one
+  const cases: [string, number, number, number][] = [
+    ['leaky_relu 0.01', 5, 0.01, 0], ['leaky_relu -0.5', 5, -0.5, 0], ['leaky_relu 2', 5, 2, 0],
+    ['prelu 0.25', 9, 0.25, 0], ['rrelu (eval)', 11, 11 / 48, 0], ['hardtanh', 8, -1, 1], ['hardtanh (-2, 3)', 8, -2, 3],
+    ['relu6', 10, 0, 0], ['hard_atan', 24, 0, 0], ['hardshrink', 15, 0.5, 0], ['softshrink', 16, 0.25, 0],
+  ];
+  const specials = [0, -0, NaN, Infinity, -Infinity, 3e38, -3e38, 1, -1, 0.5, -0.5, 0.25, -0.25, 6, 3, -2,
+    Math.fround(Math.PI / 2), -Math.fround(Math.PI / 2), 1.5707962513, -1.5707962513];
+  const x = Float32Array.from([...specials, ...inputs()]);
+  const dA = Float32Array.from(x, (_, k) => (k % 3 === 0 ? -1.5 : k % 3 === 1 ? 0.75 : -0)); // negative, positive, -0
+  it.each(cases)('%s gives bit for bit the plain-JS values, forward and backward', (_name, id, p0, p1) => {
+    const out: Float32Array[][] = [];
+    for (const name of ['wasm', 'js'] as const) {
+      const k = getKernels(name), n = x.length;
+      const y = k.alloc(4 * n), a = k.alloc(4 * n), d = k.alloc(4 * n), g = k.alloc(4 * n);
+      k.f32().set(x, y >> 2); k.f32().set(dA, g >> 2);
+      k.activationForward(id, a, y, n, p0, p1);
+      k.activationBackward(id, d, g, y, a, n, p0, p1);
+      const f = k.f32();
+      out.push([f.slice(a >> 2, (a >> 2) + n), f.slice(d >> 2, (d >> 2) + n)]);
+      [y, a, d, g].forEach((p) => k.free(p));
+    }
+    for (let j = 0; j < 2; j++) {
+      const bad = [];
+      for (let i = 0; i < x.length; i++) if (!Object.is(out[0][j][i], out[1][j][i])) bad.push(`x=${x[i]}: ${out[0][j][i]} vs ${out[1][j][i]}`);
+      expect(bad.slice(0, 5), j ? 'backward' : 'forward').toEqual([]);
+    }
+  });
+});
