@@ -16,7 +16,7 @@ export { activationForward, activationBackward, preluForward, preluBackward, rre
 export { lossForward, errorCount } from './losses';
 export { optimStep } from './optim';
 export { nextU32, nextUniform } from './rng';
-export { expV, tanhV, sigmoidV } from './simdmath';
+
 export { forward, trainStep, evaluate, predict } from './train';
 export { memorizerForward, l1MinPairDistance } from './constructive';
 export { svmSolve } from './svm';

@@ -21,7 +21,12 @@ const SCHEDULES: Record<string, { params: Record<string, number | string | null>
 
 /** Every schedule with its parameters (null = required), for `neurone list`. */
 export function scheduleCatalogue() {
-  return Object.entries(SCHEDULES).map(([name, s]) => ({ name, params: { per: 'step', ...s.params }, doc: s.doc }));
+  // parameters without a fixed default: required (null), or derived as shown
+  const derived: Record<string, string> = { 'cosine.tMax': "the run's length", 'inverse_time.a': 'lr*b' };
+  return Object.entries(SCHEDULES).map(([name, s]) => ({
+    name, doc: s.doc,
+    params: { per: 'step', ...Object.fromEntries(Object.entries(s.params).map(([k, v]) => [k, v ?? derived[`${name}.${k}`] ?? null])) },
+  }));
 }
 
 /**

@@ -117,7 +117,7 @@ function labelValues(y: unknown, n: number, where: string): { v: number[]; arr: 
   const seen = new Set<number>();
   for (let t = 0; t < n; t++) {
     const v = arr[t];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${where}: label ${t} is ${v}; labels must be finite numbers`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${where}: y[${t}] is ${v}; labels must be finite numbers`);
     seen.add(v);
   }
   return { v: [...seen].sort((a, b) => a - b), arr };

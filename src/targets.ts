@@ -19,20 +19,20 @@ export interface Targets {
 export function prepareTargets(y: Labels, kind: LabelKind, lossName: string, C: number,
                                rows: number, where: string): Targets {
   if (Array.isArray(y) && y.length > 0 && typeof y[0] !== 'number' && !Array.isArray(y[0]) && !ArrayBuffer.isView(y[0])) {
-    throw new TypeError(`${where}: labels must be numbers (class indices, ±1 or real targets), label 0 is ${JSON.stringify(y[0])}`);
+    throw new TypeError(`${where}: labels must be numbers (class indices, ±1 or real targets), y[0] is ${JSON.stringify(y[0])}`);
   }
   if (isVector(y)) {
     const v = y as ArrayLike<number>;
     if (v.length !== rows) throw new Error(`${where}: ${v.length} labels for ${rows} rows of x`);
     for (let k = 0; k < v.length; k++) {
-      if (typeof v[k] !== 'number') throw new TypeError(`${where}: label ${k} is ${JSON.stringify(v[k])}, not a number`);
-      if (!Number.isFinite(v[k])) throw new Error(`${where}: label ${k} is ${v[k]}; labels must be finite`);
+      if (typeof v[k] !== 'number') throw new TypeError(`${where}: y[${k}] is ${JSON.stringify(v[k])}, not a number`);
+      if (!Number.isFinite(v[k])) throw new Error(`${where}: y[${k}] is ${v[k]}; labels must be finite`);
     }
     switch (kind) {
       case 'pm1': {
         if (C !== 1) throw new Error(`${where}: loss "${lossName}" needs a net with 1 output (a score f, label y = ±1), this net has ${C}`);
         for (let k = 0; k < v.length; k++) {
-          if (v[k] !== 1 && v[k] !== -1) throw new Error(`${where}: loss "${lossName}" needs labels +1 or -1, label ${k} is ${v[k]}`);
+          if (v[k] !== 1 && v[k] !== -1) throw new Error(`${where}: loss "${lossName}" needs labels +1 or -1, y[${k}] is ${v[k]}`);
         }
         return { data: Float32Array.from(v), rows, width: 1, errorKind: 0 };
       }
@@ -67,7 +67,7 @@ export function prepareTargets(y: Labels, kind: LabelKind, lossName: string, C: 
 function checkClasses(v: ArrayLike<number>, C: number, lossName: string, where: string): void {
   for (let k = 0; k < v.length; k++) {
     if (!Number.isInteger(v[k]) || v[k] < 0 || v[k] >= C) {
-      throw new Error(`${where}: loss "${lossName}" needs class indices 0..${C - 1}, label ${k} is ${v[k]}`);
+      throw new Error(`${where}: loss "${lossName}" needs class indices 0..${C - 1}, y[${k}] is ${v[k]}`);
     }
   }
 }

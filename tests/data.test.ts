@@ -45,7 +45,7 @@ describe('toy sets', () => {
 
   it('toPm1 maps 0/1 to -1/+1 and refuses anything else', () => {
     expect(Array.from(toPm1([0, 1, 1, 0]))).toEqual([-1, 1, 1, -1]);
-    expect(() => toPm1([0, 2])).toThrow(/label 1 is 2/);
+    expect(() => toPm1([0, 2])).toThrow(/y\[1\] is 2/);
   });
 });
 

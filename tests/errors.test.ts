@@ -19,10 +19,10 @@ describe('bad input', () => {
 
   it('labels that do not fit the loss name the label and the expectation', () => {
     const bin = new Mlp({ sizes: [2, 1] });
-    expect(() => bin.fit(x, [1, 0, -1], { loss: 'hinge' })).toThrow(/needs labels \+1 or -1, label 1 is 0/);
+    expect(() => bin.fit(x, [1, 0, -1], { loss: 'hinge' })).toThrow(/needs labels \+1 or -1, y\[1\] is 0/);
     const multi = new Mlp({ sizes: [2, 3] });
-    expect(() => multi.fit(x, [0, 1, 3], { loss: 'cross_entropy' })).toThrow(/class indices 0\.\.2, label 2 is 3/);
-    expect(() => multi.fit(x, [0, 1, 1.5], { loss: 'cross_entropy' })).toThrow(/label 2 is 1\.5/);
+    expect(() => multi.fit(x, [0, 1, 3], { loss: 'cross_entropy' })).toThrow(/class indices 0\.\.2, y\[2\] is 3/);
+    expect(() => multi.fit(x, [0, 1, 1.5], { loss: 'cross_entropy' })).toThrow(/y\[2\] is 1\.5/);
     expect(() => multi.fit(x, [1, -1, 1], { loss: 'hinge' })).toThrow(/needs a net with 1 output/);
     expect(() => bin.fit(x, [0, 1, 1], { loss: 'cross_entropy' })).toThrow(/at least 2 outputs/);
   });

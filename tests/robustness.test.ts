@@ -62,7 +62,7 @@ describe('robustness', () => {
     const net = new Mlp({ sizes: [2, 4, 3], seed: 1 });
     const w0 = Array.from(net.getParameters());
     const x = [[0, 1], [1, 0], [1, 1]], y = [0, 1, 2];
-    expect(() => net.fit(x, y, { epochs: 3, validation: { x: [[1, 2]], y: [7] } })).toThrow(/validation labels.*label 0 is 7/);
+    expect(() => net.fit(x, y, { epochs: 3, validation: { x: [[1, 2]], y: [7] } })).toThrow(/validation labels.*y\[0\] is 7/);
     expect(() => net.fit(x, y, { onEpoch: 5 as any })).toThrow(/onEpoch must be a function/);
     expect(Array.from(net.getParameters())).toEqual(w0);
   });
@@ -124,8 +124,8 @@ describe('robustness', () => {
 
   it('labels that are not numbers, and specs that are not names, say so', () => {
     const net = new Mlp({ sizes: [2, 3], seed: 1 });
-    expect(() => net.fit([[0, 1], [1, 0]], ['a', 'b'] as any)).toThrow(/labels must be numbers.*label 0 is "a"/);
-    expect(() => net.fit([[0, 1], [1, 0]], [0, '1'] as any)).toThrow(/label 1 is "1", not a number/);
+    expect(() => net.fit([[0, 1], [1, 0]], ['a', 'b'] as any)).toThrow(/labels must be numbers.*y\[0\] is "a"/);
+    expect(() => net.fit([[0, 1], [1, 0]], [0, '1'] as any)).toThrow(/y\[1\] is "1", not a number/);
     expect(() => new Mlp({ sizes: [2, 3], activation: 5 as any })).toThrow(/a activation is a name or \{ name, ...params \}, got 5/);
     expect(() => net.fit([[0, 1]], [0], { schedule: { lrAt: () => 0.1, per: 'batch' } as any })).toThrow(/custom schedule's per must be 'step' or 'epoch'/);
     const r = net.fit([[0, 1]], [0], { schedule: { lrAt: (t: number) => 0.1 / (1 + t) } as any, epochs: 2 });

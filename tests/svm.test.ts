@@ -167,7 +167,7 @@ describe('fitSvm, separable and perceptron refuse bad input with a clear message
     await expect(fitSvm([[0, NaN], [1, 1], [2, 0]], [1, -1, 1])).rejects.toThrow(/x\[0, 1\] is NaN/);
     await expect(fitSvm([[0, 0], [Infinity, 1]], [1, -1])).rejects.toThrow(/x\[1, 0\] is Infinity/);
     await expect(fitSvm([[0, 0], [1]], [1, -1])).rejects.toThrow(/row 1 has 1 values, row 0 has 2/);
-    await expect(fitSvm(X, [1, -1, NaN])).rejects.toThrow(/label 2 is NaN/);
+    await expect(fitSvm(X, [1, -1, NaN])).rejects.toThrow(/y\[2\] is NaN/);
     await expect(fitSvm(X, [1, -1, 1], { C: -1 })).rejects.toThrow(/C must be a positive number/);
     await expect(fitSvm(X, [1, -1, 1], { C: 0 })).rejects.toThrow(/C must be a positive number/);
     await expect(fitSvm(X, [1, -1, 1], { tol: 0 })).rejects.toThrow(/tol must be in/);

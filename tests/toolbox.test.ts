@@ -4,7 +4,7 @@
 // The fixture comparisons live in activations/losses/optimizers/backprop/
 // line-search.test.ts.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { Mlp, F, createOptimizer, lineSearchDescent, gradCheck, moons, Rng, ACTIVATIONS } from '../src/index.js';
 import { setup, randomMatrix, maxRelDiff } from './helpers.js';
 
@@ -181,7 +181,7 @@ describe('the functional API refuses bad input by name', () => {
   });
 
   it('F.loss', () => {
-    expect(() => F.loss('hinge', [1, 2], [1, 0])).toThrow(/needs labels \+1 or -1, label 1 is 0/);
+    expect(() => F.loss('hinge', [1, 2], [1, 0])).toThrow(/needs labels \+1 or -1, y\[1\] is 0/);
     expect(() => F.loss('cross_entropy', [1, 2], [0, 1])).toThrow(/takes \(B, C\) scores/);
     expect(() => F.loss('hinge', [1, Infinity], [1, 1])).toThrow(/scores\[1\] is Infinity/);
     expect(() => F.loss('hinge', [], [])).toThrow(/empty/);
@@ -230,6 +230,28 @@ describe('the command line', () => {
     expect(r.lineSearch.iterations).toBe(30);
     expect(r.lineSearch.stopReason).toBe('max-iterations');
     expect(r.trainLoss).toBeCloseTo(r.lineSearch.finalLoss, 5);
+  });
+
+  it('names and parameters are checked under the option\'s name before any data is read', () => {
+    for (const [args, msg] of [
+      [['--optimizer', 'adamm'], /^neurone: --optimizer: unknown optimizer "adamm"; accepted: sgd/],
+      [['--schedule', '{bad'], /^neurone: --schedule: not valid JSON/],
+      [['--schedule', 'step'], /^neurone: --schedule: schedule "step" needs the parameter "stepSize"/],
+      [['--activation', '{"name":"softplus","beta":0}'], /^neurone: --activation: activation "softplus" parameter beta=0/],
+      [['--sampling', 'bootstrap'], /^neurone: --sampling must be epoch or random/],
+    ] as const) {
+      const r = spawnSync('node', [CLI, 'train', '--data', 'moons', ...args], { encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(msg);
+    }
+    expect(cli('--version').trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('neurone svm counts a point on the hyperplane as an error, as the lecture\'s y·f <= 0', () => {
+    const r = JSON.parse(cli('svm', '--data', 'xor4', '--C', '1', '--json'));
+    expect(r.margin).toBe('Infinity'); // w = 0 is the soft-margin optimum on the four points
+    expect(r.trainError).toBe(1);
   });
 
   it('neurone train takes the optimizer, schedule and stop conditions by name', () => {

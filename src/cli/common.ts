@@ -75,7 +75,12 @@ export function asPm1(ds: Dataset, y: Int32Array): { y: Int32Array; note?: strin
 
 /** Labels as class indices 0/1 (from ±1 when needed), with a note of the mapping. */
 export function asClass(ds: Dataset, y: Int32Array): { y: Int32Array; note?: string } {
-  if (ds.labels === 'class') return { y };
+  if (ds.labels === 'class') {
+    // name the classes when they are not already 0, 1, 2, ... (a CSV's "cat", "dog"; MNIST digits 3, 5)
+    const names = ds.labelNames;
+    if (!names || names.every((n, i) => n === String(i))) return { y };
+    return { y, note: `classes: ${names.slice(0, 20).map((n, i) => `${n} -> ${i}`).join(', ')}${names.length > 20 ? ', ...' : ''}` };
+  }
   return { y: Int32Array.from(y, (v) => (v === 1 ? 1 : 0)), note: 'labels mapped: -1 -> class 0, +1 -> class 1' };
 }
 

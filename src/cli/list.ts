@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { catalogue, LOSSES } from '../ids.js';
 import { scheduleCatalogue } from '../schedules.js';
 
-const show = (v: unknown) => (v === null ? '(required)' : typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+const DERIVED = new Set(["the run's length", 'lr*b']); // schedules.ts: defaults computed from the run
+const show = (v: unknown) => (v === null ? '(required)' : typeof v === 'string' ? (DERIVED.has(v) ? v : `'${v}'`) : JSON.stringify(v));
 
 export function registerList(program: Command): void {
   program.command('list')

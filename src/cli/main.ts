@@ -8,9 +8,16 @@ import { registerSvm } from './svm.js';
 import { registerList } from './list.js';
 import { fail } from './common.js';
 import { stopProgress } from './progress.js';
+import { readFileSync } from 'node:fs';
+
+// The package's own version, from package.json beside dist/.
+function version(): string {
+  try { return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version; } catch { return 'unknown'; }
+}
 
 const program = new Command();
 program.name('neurone').description('the lecture\'s neural networks, real and fast (SIMD WebAssembly)')
+  .version(version(), '-V, --version', 'print the version')
   // commander's own errors (bad option values, unknown options) read like ours: one line, "neurone: ..."
   .configureOutput({
     outputError: (text, write) => write(`neurone: ${text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see neurone --help)\n`),

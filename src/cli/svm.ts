@@ -19,10 +19,17 @@ export function registerSvm(program: Command): void {
       const t0 = performance.now();
       const m = await fitSvm(ds.train.x, ds.train.y, { C: o.C ?? Infinity, tol: o.tol, backend: o.backend });
       const seconds = (performance.now() - t0) / 1000;
+      // the lecture's 0-1 error for two classes: wrong when y·f <= 0 (a point on
+      // the hyperplane counts as wrong); one-vs-rest: the predicted class differs
       const error = (x: typeof ds.train.x, y: Int32Array) => {
-        const p = m.predict(x);
         let e = 0;
-        for (let t = 0; t < y.length; t++) e += p[t] !== y[t] ? 1 : 0;
+        if (m.kind === 'binary') {
+          const f = m.decisionFunction(x), lo = m.classes[0];
+          for (let t = 0; t < y.length; t++) e += (y[t] === lo ? -1 : 1) * f[t] <= 0 ? 1 : 0;
+        } else {
+          const p = m.predict(x);
+          for (let t = 0; t < y.length; t++) e += p[t] !== y[t] ? 1 : 0;
+        }
         return e / y.length;
       };
       const trainError = error(ds.train.x, ds.train.y), testError = ds.test ? error(ds.test.x, ds.test.y) : undefined;

@@ -1,17 +1,18 @@
 // neurone train: build an MLP, train it on a dataset, report train and test
 // error, loss and speed (or one JSON object with --json).
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { init } from '../backend/index.js';
 import { Mlp } from '../mlp.js';
-import { LOSSES, resolveLoss, type Spec } from '../ids.js';
+import { LOSSES, resolveLoss, resolveActivation, resolveOptimizer, type Spec } from '../ids.js';
+import { resolveSchedule } from '../schedules.js';
 import { dataOptions, dataFrom, asPm1, asClass, int, float, intList } from './common.js';
 import { progress } from './progress.js';
 
 /** Builds a spec from a name and optional JSON parameters ("gelu" or '{"name":"gelu","approximate":"tanh"}'). */
-export function specArg(v: string): Spec {
+export function specArg(v: string, option = 'the option'): Spec {
   const s = v.trim();
   if (s.startsWith('{')) {
-    try { return JSON.parse(s); } catch { throw new Error(`not valid JSON: ${s}`); }
+    try { return JSON.parse(s); } catch (e) { throw new Error(`${option}: not valid JSON (${(e as Error).message}): ${s}`); }
   }
   return s;
 }
@@ -19,7 +20,8 @@ export function specArg(v: string): Spec {
 export function registerTrain(program: Command): void {
   const cmd = program.command('train').description('train an MLP and report train/test error, loss and samples per second');
   dataOptions(cmd)
-    .option('--hidden <sizes>', 'hidden layer widths, e.g. 128 or 256,256 (0 for none: a single linear layer)', intList('--hidden'), [128])
+    .addOption(new Option('--hidden <sizes>', 'hidden layer widths, e.g. 128 or 256,256 (0 for none: a single linear layer)')
+      .argParser(intList('--hidden')).default([128], '128'))
     .option('--activation <name|json>', 'hidden activation (see neurone list)', 'relu')
     .option('--loss <name|json>', 'loss (default cross_entropy, or hinge for ±1 data)')
     .option('--optimizer <name|json>', 'optimizer (see neurone list)', 'sgd')
@@ -41,8 +43,13 @@ export function registerTrain(program: Command): void {
     .option('--json', 'print one JSON object instead of text')
     .action(async (o) => {
       const log = progress(false);
+      // the names and parameters are checked before any data is read, under the options' names
+      const actSpec = specArg(o.activation, '--activation'), optSpec = specArg(o.optimizer, '--optimizer');
+      const schedSpec = specArg(o.schedule, '--schedule');
+      resolveActivation(actSpec, '--activation');
+      if (o.sampling !== 'epoch' && o.sampling !== 'random') throw new Error(`--sampling must be epoch or random, got "${o.sampling}"`);
       const ds = await dataFrom(o);
-      const lossSpec = o.loss ? specArg(o.loss) : ds.labels === 'pm1' ? 'hinge' : 'cross_entropy';
+      const lossSpec = o.loss ? specArg(o.loss, '--loss') : ds.labels === 'pm1' ? 'hinge' : 'cross_entropy';
       const loss = resolveLoss(lossSpec, '--loss');
       const kind = LOSSES[loss.name].labels;
       const notes: string[] = [];
@@ -55,14 +62,15 @@ export function registerTrain(program: Command): void {
       const outputs = kind === 'pm1' ? 1 : kind === 'prob' ? 1 : ds.labels === 'pm1' && kind === 'real' ? 1 : ds.classes;
       const hidden: number[] = o.hidden.filter((h: number) => h > 0);
       if (o.backend !== 'js') await init();
-      const net = new Mlp({ sizes: [ds.train.x.cols, ...hidden, outputs], activation: specArg(o.activation), seed: o.seed, backend: o.backend });
-      const optSpec = specArg(o.optimizer);
+      const net = new Mlp({ sizes: [ds.train.x.cols, ...hidden, outputs], activation: actSpec, seed: o.seed, backend: o.backend });
       const extra: Record<string, unknown> = {};
       if (o.momentum !== undefined) extra.momentum = o.momentum;
       if (o.weightDecay !== undefined) extra.weightDecay = o.weightDecay;
       const optimizer: { name: string } & Record<string, unknown> = typeof optSpec === 'string' ? { name: optSpec, ...extra } : { ...extra, ...optSpec };
       // PyTorch's SGD has no default rate; the library's 1e-3 is too timid for a command line
       if (o.lr === undefined && optimizer.name === 'sgd' && optimizer.lr === undefined) o.lr = 0.1;
+      const opt = resolveOptimizer(o.lr === undefined ? optimizer : { ...optimizer, lr: o.lr }, '--optimizer');
+      resolveSchedule(schedSpec, opt.params.lr, '--schedule', { steps: 1, epochs: 1 });
       for (const n of notes) log.log(n);
       if (!o.json) log.log(`${ds.name}: ${ds.train.x.rows} training rows${ds.test ? `, ${ds.test.x.rows} test rows` : ''}; ` +
         `net ${net.sizes.join('-')} (${net.activations[0]}), ${net.nParams} parameters, backend ${net.backend}`);
@@ -90,7 +98,7 @@ export function registerTrain(program: Command): void {
         const steps = Math.ceil(ds.train.x.rows / Math.min(o.batchSize, ds.train.x.rows));
         if (o.epochs > 0) log.start(steps, `epoch 1/${o.epochs}`);
         const fr = net.fit(ds.train.x, yTrain, {
-          loss: lossSpec, optimizer, lr: o.lr, schedule: specArg(o.schedule), epochs: o.epochs, batchSize: o.batchSize, seed: o.seed,
+          loss: lossSpec, optimizer, lr: o.lr, schedule: schedSpec, epochs: o.epochs, batchSize: o.batchSize, seed: o.seed,
           sampling: o.sampling, maxSteps: o.maxSteps, targetLoss: o.targetLoss,
           plateau: o.patience ? { patience: o.patience } : undefined,
           onStep: (s, l) => { if (s % 20 === 0) log.update(((s - 1) % steps) + 1, `loss ${l.toFixed(4)}`); },
@@ -108,13 +116,14 @@ export function registerTrain(program: Command): void {
           extraOut.stopReason = fr.stopReason;
         }
         extraOut.steps = fr.steps;
+        extraOut.epochsRun = fr.history.length;
       }
       log.stop();
       const tr = net.evaluate(ds.train.x, yTrain, { loss: lossSpec });
       const te = ds.test && yTest ? net.evaluate(ds.test.x, yTest, { loss: lossSpec }) : undefined;
       const out: Record<string, unknown> = {
         data: ds.name, sizes: net.sizes, parameters: net.nParams, backend: net.backend, loss: loss.name,
-        epochs: o.epochs, trainError: tr.error, trainLoss: tr.loss,
+        ...(o.lineSearch ? {} : { epochs: o.epochs }), trainError: tr.error, trainLoss: tr.loss,
         ...(te ? { testError: te.error, testLoss: te.loss } : {}),
         samplesPerSecond: result.samplesPerSecond, seconds: result.seconds, ...extraOut,
         ...(notes.length ? { notes } : {}),

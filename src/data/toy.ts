@@ -137,7 +137,7 @@ export function toPm1(y: ArrayLike<number>): Int32Array {
   if (!y || typeof y !== 'object' || typeof y.length !== 'number') throw new TypeError(`toPm1: y must be an array of 0/1 labels, got ${y === null ? 'null' : typeof y}`);
   const out = new Int32Array(y.length);
   for (let k = 0; k < y.length; k++) {
-    if (y[k] !== 0 && y[k] !== 1) throw new Error(`toPm1: label ${k} is ${y[k]}; only 0 and 1 map to -1 and +1`);
+    if (y[k] !== 0 && y[k] !== 1) throw new Error(`toPm1: y[${k}] is ${y[k]}; only 0 and 1 map to -1 and +1`);
     out[k] = y[k] === 1 ? 1 : -1;
   }
   return out;
