@@ -14,8 +14,8 @@ import { checkOptions } from './options.js';
 export interface LineSearchStep {
   /** iteration number, from 0 */
   k: number;
-  /** u before the step (a copy) */
-  u: Float64Array;
+  /** u before the step (a copy; absent with keepU: false) */
+  u?: Float64Array;
   /** F(u) */
   f: number;
   /** ||grad F(u)||_2 */
@@ -38,6 +38,8 @@ export interface LineSearchOptions {
   maxHalvings?: number;
   /** called after each iteration; return false to stop (early stopping) */
   onIteration?: (step: LineSearchStep) => void | boolean;
+  /** keep a copy of u in every trajectory entry (default true; Mlp.fitLineSearch: false) */
+  keepU?: boolean;
 }
 
 /** Why {@link lineSearchDescent} stopped. */
@@ -77,7 +79,7 @@ export function lineSearchDescent(f: (u: Float64Array) => number, grad: (u: Floa
   const where = 'lineSearchDescent';
   if (typeof f !== 'function' || typeof grad !== 'function') throw new TypeError(`${where}: f and grad must be functions`);
   if (!u0 || typeof u0.length !== 'number' || u0.length === 0) throw new TypeError(`${where}: u0 must be a non-empty array of numbers`);
-  const o = checkOptions(options, ['maxIter', 'tol', 'maxHalvings', 'onIteration'], where);
+  const o = checkOptions(options, ['maxIter', 'tol', 'maxHalvings', 'onIteration', 'keepU'], where);
   const maxIter = o.maxIter ?? 100, tol = o.tol ?? 1e-6, maxHalvings = o.maxHalvings ?? 60;
   if (!Number.isInteger(maxIter) || maxIter < 0) throw new RangeError(`${where}: maxIter must be a non-negative integer, got ${maxIter}`);
   if (!(tol >= 0) || !Number.isFinite(tol)) throw new RangeError(`${where}: tol must be a finite number >= 0, got ${tol}`);
@@ -85,20 +87,45 @@ export function lineSearchDescent(f: (u: Float64Array) => number, grad: (u: Floa
     throw new RangeError(`${where}: maxHalvings must be an integer in 0..1074, got ${maxHalvings}`);
   }
   if (o.onIteration !== undefined && typeof o.onIteration !== 'function') throw new TypeError(`${where}: onIteration must be a function`);
+  const keepU = o.keepU ?? true;
   const n = u0.length;
+  for (let i = 0; i < n; i++) {
+    if (typeof u0[i] !== 'number') throw new TypeError(`${where}: u0[${i}] is ${typeof u0[i]} ${String(u0[i])}, not a number`);
+  }
   let u = Float64Array.from(u0);
   u.forEach((v, i) => finite(v, where, `u0[${i}]`));
-  let fu = finite(f(u), where, 'F(u0)');
+  // f and grad get copies: what they do to their argument cannot touch u
+  const F = (v: Float64Array, what: string) => {
+    const r = f(v.slice());
+    if (typeof r !== 'number') throw new TypeError(`${where}: F returned ${typeof r} ${String(r)} at ${what}, not a number`);
+    if (r === -Infinity) throw new RangeError(`${where}: F is -Infinity at ${what}: the objective is unbounded below or overflowed`);
+    return r;
+  };
+  const gradNormOf = (g: ArrayLike<number>, k: number) => {
+    // ||g||_2 scaled by max |g_i|, so that large components do not overflow the sum of squares
+    let big = 0;
+    for (let i = 0; i < n; i++) big = Math.max(big, Math.abs(finite(g[i], where, `grad F(u)[${i}] at iteration ${k}`)));
+    if (big === 0) return 0;
+    let sq = 0;
+    for (let i = 0; i < n; i++) sq += (g[i] / big) ** 2;
+    return big * Math.sqrt(sq);
+  };
+  const gradAt = (v: Float64Array, k: number) => {
+    const g = grad(v.slice());
+    if (!g || typeof g.length !== 'number' || g.length !== n) throw new Error(`${where}: grad returned ${g?.length} values, u has ${n}`);
+    for (let i = 0; i < n; i++) {
+      if (typeof g[i] !== 'number') throw new TypeError(`${where}: grad F(u)[${i}] at iteration ${k} is ${typeof g[i]} ${String(g[i])}, not a number`);
+    }
+    return g;
+  };
+  let fu = finite(F(u, 'u0'), where, 'F(u0)');
   const trajectory: LineSearchStep[] = [];
   const cand = new Float64Array(n);
   let stopReason: LineSearchStop = 'max-iterations', gradNorm = NaN;
   for (let k = 0; k < maxIter; k++) {
     // 1. the gradient at u_k, and the tolerance test
-    const g = grad(u);
-    if (!g || g.length !== n) throw new Error(`${where}: grad returned ${g?.length} values, u has ${n}`);
-    let sq = 0;
-    for (let i = 0; i < n; i++) sq += finite(g[i], where, `grad F(u)[${i}] at iteration ${k}`) ** 2;
-    gradNorm = Math.sqrt(sq);
+    const g = gradAt(u, k);
+    gradNorm = gradNormOf(g, k);
     if (gradNorm <= tol) { stopReason = 'tolerance'; break; }
 
     // 2. lambda = 1, halved while F(u - lambda g) >= F(u)
@@ -106,14 +133,14 @@ export function lineSearchDescent(f: (u: Float64Array) => number, grad: (u: Floa
     const candidates: number[] = [];
     for (;;) {
       for (let i = 0; i < n; i++) cand[i] = u[i] - lambda * g[i];
-      fc = f(cand);
+      fc = F(cand, `iteration ${k}, lambda ${lambda}`);
       candidates.push(fc);
       // a NaN or infinite candidate counts as no decrease (a step too long)
       if (fc < fu) break;
       if (halvings === maxHalvings) { lambda = 0; break; }
       lambda /= 2; halvings++;
     }
-    const step: LineSearchStep = { k, u: u.slice(), f: fu, gradNorm, lambda, halvings, candidates };
+    const step: LineSearchStep = { k, ...(keepU ? { u: u.slice() } : {}), f: fu, gradNorm, lambda, halvings, candidates };
     trajectory.push(step);
     if (lambda === 0) { stopReason = 'no-decrease'; break; }
 
@@ -122,5 +149,7 @@ export function lineSearchDescent(f: (u: Float64Array) => number, grad: (u: Floa
     fu = fc;
     if (o.onIteration && o.onIteration(step) === false) { stopReason = 'early-stopping'; break; }
   }
+  // no iteration ran (maxIter 0): the gradient norm at u0 is still reported
+  if (trajectory.length === 0 && stopReason === 'max-iterations') gradNorm = gradNormOf(gradAt(u, 0), 0);
   return { u, f: fu, gradNorm, iterations: trajectory.length, stopReason, trajectory };
 }

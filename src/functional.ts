@@ -6,7 +6,7 @@
 import { getKernels, type Kernels } from './backend/index.js';
 import { resolveActivation, resolveLoss, resolveOptimizer, activationKernelParams,
          type Spec } from './ids.js';
-import { isVector, type Labels, type Matrix } from './matrix.js';
+import { isVector, firstNonFinite, type Labels, type Matrix } from './matrix.js';
 import { prepareTargets } from './targets.js';
 import { Rng } from './rng.js';
 import { checkOptions } from './options.js';
@@ -33,11 +33,17 @@ function checkVector(x: unknown, where: string, what = 'x'): ArrayLike<number> {
   }
   const v = x as ArrayLike<number>;
   for (let k = 0; k < v.length; k++) {
-    if (typeof v[k] !== 'number' || !Number.isFinite(Math.fround(v[k]))) {
-      throw new RangeError(`${where}: ${what}[${k}] is ${v[k]}; values must be finite in f32`);
-    }
+    if (typeof v[k] !== 'number') throw new TypeError(`${where}: ${what}[${k}] is ${typeof v[k]} ${String(v[k])}, not a number`);
+    if (!Number.isFinite(Math.fround(v[k]))) throw new RangeError(`${where}: ${what}[${k}] is ${v[k]}; values must be finite in f32`);
   }
   return v;
+}
+
+// Finite inputs must give finite outputs: a value past f32 is an error naming it.
+function finiteOut(out: Float32Array, x: ArrayLike<number>, where: string, what: string): Float32Array {
+  const bad = firstNonFinite(out);
+  if (bad >= 0) throw new RangeError(`${where}: ${what} at x[${bad}] = ${x[bad]} is ${out[bad]}: it overflows f32 (check the activation's parameters)`);
+  return out;
 }
 
 // Runs activation `spec` on x; with `grad`, returns f'(x) instead of f(x).
@@ -59,16 +65,16 @@ function activationCall(spec: Spec, x: ArrayLike<number>, opts: FunctionalOption
     if (training) {
       k.u32().set(new Rng(opts.seed ?? 0).state, rng >>> 2);
       k.rreluForward(a, y, noise, n, p0, p1, rng);
-      return out(grad ? noise : a); // the derivative of the drawn function is its slope
+      return finiteOut(out(grad ? noise : a), v, where, grad ? "f'(x)" : 'f(x)'); // f' of the drawn function is its slope
     }
     // rrelu in evaluation mode is leaky_relu with the mean slope (the kernel's
     // training step does the same); prelu's functional form has its weight in p0
     const q0 = r.id === ACT_RRELU ? Math.fround((p0 + p1) / 2) : p0;
     k.activationForward(r.id, a, y, n, q0, p1);
-    if (!grad) return out(a);
+    if (!grad) return finiteOut(out(a), v, where, 'f(x)');
     k.f32().fill(1, d >>> 2, (d >>> 2) + n);
     k.activationBackward(r.id, d, d, y, a, n, q0, p1);
-    return out(d);
+    return finiteOut(out(d), v, where, "f'(x)");
   } finally {
     k.free(s.base);
   }
@@ -122,6 +128,11 @@ function lossCall(spec: Spec, scores: ArrayLike<number> | Matrix, labels: Labels
     const perSample = new Float64Array(count);
     for (let i = 0; i < count; i++) {
       perSample[i] = k.lossForward(r.id, 0, sc + 4 * i * unit, tg + 4 * i * tw, 1, unit, 0, p0, p1);
+    }
+    const badG = firstNonFinite(grad);
+    if (!Number.isFinite(value) || badG >= 0) {
+      throw new RangeError(`${where}: loss "${r.name}" ${badG >= 0 ? `gradient for score ${badG} is ${grad[badG]}` : `value is ${value}`}: ` +
+        'it overflows f32 (scores or targets too large)');
     }
     const wrong = k.errorCount(t.errorKind, sc, tg, B, C);
     return { value, grad, perSample, error: wrong / (t.errorKind === 3 ? B * C : B) };
@@ -204,15 +215,17 @@ export function createOptimizer(spec: Spec, size: number, options: FunctionalOpt
     t = 0;
   };
   k.f64().set(r.hp, hp >>> 3);
-  return {
-    name: r.name, size, params: r.params,
+  const hyper = { ...r.params };
+  const optimizer: Optimizer = {
+    name: r.name, size, params: hyper,
     get t() { return t; },
     get lr() { return lr; },
     set lr(v: number) {
-      if (typeof v !== 'number' || !(Math.fround(v) > 0) || !Number.isFinite(v)) {
-        throw new RangeError(`optimizer "${r.name}": lr must be a finite number > 0, got ${v}`);
+      if (typeof v !== 'number' || !(Math.fround(v) > 0) || !Number.isFinite(Math.fround(v))) {
+        throw new RangeError(`optimizer "${r.name}": lr must be a finite number > 0 (in f32), got ${v}`);
       }
       lr = v;
+      hyper.lr = v;
     },
     step(params: Float32Array, grads: ArrayLike<number>): Float32Array {
       const at = `optimizer "${r.name}".step`;
@@ -238,6 +251,18 @@ export function createOptimizer(spec: Spec, size: number, options: FunctionalOpt
       return params;
     },
     reset,
-    dispose() { if (!disposed) { k.free(s.base); disposed = true; } },
+    dispose() {
+      if (disposed) return;
+      registry?.unregister(token);
+      k.free(s.base);
+      disposed = true;
+    },
   };
+  // an optimizer dropped without dispose() still gives its memory back when collected
+  const token = {};
+  registry?.register(optimizer, { k, ptr: s.base }, token);
+  return optimizer;
 }
+
+const registry = typeof FinalizationRegistry === 'undefined' ? null
+  : new FinalizationRegistry<{ k: Kernels; ptr: number }>(({ k, ptr }) => k.free(ptr));

@@ -12,11 +12,13 @@ import { lossRows } from './backend/js/kernels.js';
 import { Rng } from './rng.js';
 import { checkOptions } from './options.js';
 
+const DEFAULT_MAX_PARAMS = 512;
+
 /** Options of {@link gradCheck}. */
 export interface GradCheckOptions {
   /** the finite-difference step, relative to max(1, |p|) (default 1e-6) */
   h?: number;
-  /** check at most this many parameters, drawn with `seed` (default: all) */
+  /** check at most this many parameters, drawn with `seed` (default 512; Infinity: all) */
   maxParams?: number;
   seed?: number;
   /** relative errors are |a - n| / max(|a|, |n|, floor) (default 1e-4) */
@@ -46,6 +48,9 @@ export function gradCheck(net: Mlp, x: MatrixLike, y: Labels, loss?: Spec,
                           options: GradCheckOptions = {}): GradCheckResult {
   const where = 'gradCheck';
   const o = checkOptions(options, ['h', 'maxParams', 'seed', 'floor'], where);
+  if (!net || typeof (net as Mlp).config !== 'function' || typeof (net as Mlp).backward !== 'function') {
+    throw new TypeError(`${where}: net must be an Mlp, got ${net === null ? 'null' : typeof net}`);
+  }
   const h = o.h ?? 1e-6, floor = o.floor ?? 1e-4;
   if (!(h > 0) || !Number.isFinite(h)) throw new RangeError(`${where}: h must be a finite number > 0, got ${h}`);
   if (!(floor > 0) || !Number.isFinite(floor)) throw new RangeError(`${where}: floor must be a finite number > 0, got ${floor}`);
@@ -89,13 +94,16 @@ export function gradCheck(net: Mlp, x: MatrixLike, y: Labels, loss?: Spec,
 
   const { grads, loss: value } = net.backward(x, y, { loss: lossSpec });
   const p = Float64Array.from(net.getParameters());
+  // every parameter costs two f64 passes over the data: by default a seeded
+  // sample of DEFAULT_MAX_PARAMS of them (maxParams: Infinity checks all)
   let idx = Array.from({ length: p.length }, (_, i) => i);
-  if (o.maxParams !== undefined) {
-    if (!Number.isInteger(o.maxParams) || o.maxParams < 1) throw new RangeError(`${where}: maxParams must be a positive integer, got ${o.maxParams}`);
-    if (o.maxParams < p.length) {
-      new Rng(o.seed ?? 0).shuffle(idx);
-      idx = idx.slice(0, o.maxParams).sort((a, b) => a - b);
-    }
+  const maxParams = o.maxParams ?? DEFAULT_MAX_PARAMS;
+  if (maxParams !== Infinity && (!Number.isInteger(maxParams) || maxParams < 1)) {
+    throw new RangeError(`${where}: maxParams must be a positive integer or Infinity, got ${o.maxParams}`);
+  }
+  if (maxParams < p.length) {
+    new Rng(o.seed ?? 0).shuffle(idx);
+    idx = idx.slice(0, maxParams).sort((a, b) => a - b);
   }
   const layerOf = (i: number) => {
     let off = 0;

@@ -159,6 +159,9 @@ export class Mlp {
   private layerBufs: { y: number; a: number; noise: number; dYSave: number }[] = [];
   private trace = false;
   private disposed = false;
+  // set while fit() runs: its callbacks may read the net, not re-plan or free it
+  private fitting = false;
+  private initMode: 'auto' | 'he' | 'glorot' = 'auto';
   private readonly token = {};
 
   /** @throws Error on bad sizes, unknown activations, or a wasm backend that is not loaded. */
@@ -200,7 +203,8 @@ export class Mlp {
     this.nParams = off;
     this.sizes = [specs[0].in, ...specs.map((s) => s.out)];
     this.plan(DEFAULT_ROWS, 0);
-    this.initWeights(options.init ?? 'auto');
+    this.initMode = options.init ?? 'auto';
+    this.initWeights(this.initMode);
   }
 
   /** Number of layers (weight matrices). */
@@ -305,9 +309,19 @@ export class Mlp {
     if (this.disposed) throw new Error('Mlp: this model was disposed');
   }
 
+  // fit() keeps pointers into the arena across its callbacks: anything that
+  // could free or re-plan the arena (or retrain it) waits until fit returns.
+  private notInFit(where: string): void {
+    if (this.fitting) {
+      throw new Error(`${where}: not allowed inside a fit() callback (onStep, onEpoch) of the same net; ` +
+        'return false from the callback to stop training, then call it');
+    }
+  }
+
   /** Frees the model's backend memory; the model cannot be used afterwards. */
   dispose(): void {
     if (this.disposed) return;
+    this.notInFit('Mlp.dispose');
     registry?.unregister(this.token);
     this.kernels.free(this.arena);
     this.disposed = true;
@@ -503,6 +517,17 @@ export class Mlp {
    *         (the weights are then those from before that step).
    */
   fit(x: MatrixLike, y: Labels, options: FitOptions = {}): FitResult {
+    this.checkAlive();
+    this.notInFit('Mlp.fit');
+    this.fitting = true;
+    try {
+      return this.fitLoop(x, y, options);
+    } finally {
+      this.fitting = false;
+    }
+  }
+
+  private fitLoop(x: MatrixLike, y: Labels, options: FitOptions): FitResult {
     const where = 'Mlp.fit';
     options = checkOptions(options, FIT_OPTIONS, where);
     for (const k of ['onEpoch', 'onStep'] as const) {
@@ -519,21 +544,27 @@ export class Mlp {
     if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`${where}: epochs must be a non-negative integer, got ${epochs}`);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`${where}: batchSize must be a positive integer, got ${batchSize}`);
     // cosine's tMax defaults to the run's length, in the schedule's unit
-    const runSteps = epochs * Math.ceil(m.rows / Math.min(batchSize, m.rows));
-    const sched = resolveSchedule(options.schedule, opt.params.lr, `${where}: schedule`, { steps: runSteps, epochs });
     const sampling = options.sampling ?? 'epoch';
     if (sampling !== 'epoch' && sampling !== 'random') throw new RangeError(`${where}: sampling must be 'epoch' or 'random', got ${JSON.stringify(sampling)}`);
     const maxSteps = options.maxSteps ?? Infinity;
     if (maxSteps !== Infinity && (!Number.isInteger(maxSteps) || maxSteps < 1)) throw new RangeError(`${where}: maxSteps must be a positive integer, got ${maxSteps}`);
+    // cosine's tMax defaults to the run's length (epochs, or maxSteps if sooner), in the schedule's unit
+    const perEpoch = Math.ceil(m.rows / Math.min(batchSize, m.rows));
+    const runSteps = Math.min(epochs * perEpoch, maxSteps);
+    const sched = resolveSchedule(options.schedule, opt.params.lr, `${where}: schedule`, { steps: runSteps, epochs: Math.ceil(runSteps / perEpoch) });
     const target = options.targetLoss;
     if (target !== undefined && (typeof target !== 'number' || Number.isNaN(target))) throw new RangeError(`${where}: targetLoss must be a number, got ${target}`);
+    if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean') throw new TypeError(`${where}: shuffle must be true or false, got ${String(options.shuffle)}`);
+    if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new RangeError(`${where}: seed must be an integer, got ${options.seed}`);
     const plateau = options.plateau;
     if (plateau !== undefined) {
+      checkOptions(plateau, ['patience', 'minDelta'], `${where}: plateau`);
       if (!plateau || !Number.isInteger(plateau.patience) || plateau.patience < 1) throw new RangeError(`${where}: plateau.patience must be a positive integer, got ${plateau?.patience}`);
       const md = plateau.minDelta ?? 0;
       if (typeof md !== 'number' || !(md >= 0) || !Number.isFinite(md)) throw new RangeError(`${where}: plateau.minDelta must be a finite number >= 0, got ${md}`);
     }
     const val = options.validation;
+    if (val !== undefined) checkOptions(val, ['x', 'y'], `${where}: validation`);
     if (val) {
       // checked now, not after the first epoch has changed the weights
       const vx = this.checkX(val.x, `${where} (validation)`);
@@ -559,7 +590,7 @@ export class Mlp {
     const stepsPerEpoch = Math.ceil(m.rows / B);
     const history: EpochInfo[] = [];
     const start = performance.now();
-    let step = 0, totalRows = 0, lastRows = 0, stopReason: FitStop = 'epochs', best = Infinity, sinceBest = 0;
+    let step = 0, totalRows = 0, lastRows = 0, lastFrom = 0, stopReason: FitStop = 'epochs', best = Infinity, sinceBest = 0;
     for (let e = 0; e < epochs && stopReason === 'epochs'; e++) {
       const t0 = performance.now();
       if (sampling === 'epoch' && shuffle) rng.shuffle(order);
@@ -579,7 +610,7 @@ export class Mlp {
         const value = k.trainStep(this.planPtr, n, 1);
         const status = k.i32()[q + P.P_STATUS];
         if (status !== P.STATUS_OK) this.diverged(where, status, value, e + 1, steps + 1, step > 0, lr, before);
-        lastRows = n;
+        lastRows = n; lastFrom = from;
         sum += value; steps++; step++; rowsSeen += n; totalRows += n;
         if (options.onStep && options.onStep(step, value) === false) { stopReason = 'callback'; break; }
         if (step >= maxSteps) { stopReason = 'max-steps'; break; }
@@ -601,6 +632,8 @@ export class Mlp {
     }
     // the last update has not been through a forward pass yet: check it on its batch
     if (lastRows > 0) {
+      this.load(m, t, order, lastFrom, lastRows); // a callback may have loaded other rows
+      this.setLoss(loss, t, loss.params.reduction);
       const last = k.evaluate(this.planPtr, lastRows);
       const out = this.layerBufs[this.layerBufs.length - 1].a >>> 2;
       const bad = firstNonFinite(k.f32().subarray(out, out + lastRows * this.outputs));
@@ -642,6 +675,7 @@ export class Mlp {
   } {
     const where = 'Mlp.backward';
     this.checkAlive();
+    this.notInFit(where);
     options = checkOptions(options, ['loss'], where);
     const m = this.checkX(x, where);
     const loss = resolveLoss(options.loss ?? this.defaultLoss(), where);
@@ -676,6 +710,8 @@ export class Mlp {
    */
   gradient(x: MatrixLike, y: Labels, options: { loss?: Spec } = {}): { loss: number; grads: Float64Array } {
     const where = 'Mlp.gradient';
+    this.checkAlive();
+    this.notInFit(where);
     options = checkOptions(options, ['loss'], where);
     const m = this.checkX(x, where);
     const loss = resolveLoss(options.loss ?? this.defaultLoss(), where);
@@ -719,7 +755,9 @@ export class Mlp {
    */
   fitLineSearch(x: MatrixLike, y: Labels, options: { loss?: Spec } & LineSearchOptions = {}): LineSearchResult {
     const where = 'Mlp.fitLineSearch';
-    options = checkOptions(options, ['loss', 'maxIter', 'tol', 'maxHalvings', 'onIteration'], where);
+    this.checkAlive();
+    this.notInFit(where);
+    options = checkOptions(options, ['loss', 'maxIter', 'tol', 'maxHalvings', 'onIteration', 'keepU'], where);
     const m = this.checkX(x, where);
     const loss = resolveLoss(options.loss ?? this.defaultLoss(), `${where}: loss`);
     const t = prepareTargets(y, loss.labels, loss.name, this.outputs, m.rows, where);
@@ -745,22 +783,27 @@ export class Mlp {
     };
     const grad = (u: Float64Array) => { at(u); return this.fullGradient(m, t, loss, where).grads; };
     this.ensure(Math.min(m.rows, DEFAULT_ROWS), 1);
+    const u0 = Float64Array.from(this.getParameters());
+    const f0 = F(u0);
+    if (!Number.isFinite(f0)) throw new RangeError(`${where}: the loss at the starting weights is ${f0}: the scores overflow f32 (inputs, targets or weights too large)`);
+    // a net's u is every parameter: the trajectory keeps F, lambda and |grad F| unless keepU is asked for
     const { loss: _loss, ...search } = options;
-    const r = lineSearchDescent(F, grad, Float64Array.from(this.getParameters()), search);
+    const r = lineSearchDescent(F, grad, u0, { keepU: false, ...search });
     at(r.u);
     return r;
   }
 
   /**
    * The architecture as plain data: every layer's sizes and resolved
-   * activation spec (name and every parameter), and the seed. `new Mlp(config)`
-   * builds the same architecture.
+   * activation spec (name and every parameter), the seed and the init rule.
+   * `new Mlp(net.config())` builds the same net with the same initial weights.
    */
-  config(): { layers: { in: number; out: number; activation: { name: string } & Record<string, unknown> }[]; seed: number } {
+  config(): { layers: { in: number; out: number; activation: { name: string } & Record<string, unknown> }[];
+              seed: number; init: 'auto' | 'he' | 'glorot' } {
     this.checkAlive();
     return {
       layers: this.layerInfo.map((l) => ({ in: l.nIn, out: l.nOut, activation: { name: l.act.name, ...l.act.params } })),
-      seed: this.seed,
+      seed: this.seed, init: this.initMode,
     };
   }
 

@@ -61,7 +61,7 @@ export function resolveSchedule(spec: Spec | Schedule | undefined, lr: number, w
     const runLength = run && name === 'cosine' && k === 'tMax' ? Math.max(1, per === 'step' ? run.steps : run.epochs) : null;
     const v = k in given ? given[k] : d ?? runLength;
     if (v === null && !(name === 'inverse_time' && k === 'a')) throw new Error(`${where}: schedule "${name}" needs the parameter "${k}"`);
-    if (v !== null && (typeof v !== 'number' || !Number.isFinite(Math.fround(v)))) throw new RangeError(`${where}: schedule "${name}" parameter ${k}=${JSON.stringify(v)} must be a finite number`);
+    if (v !== null && (typeof v !== 'number' || !Number.isFinite(Math.fround(v)))) throw new RangeError(`${where}: schedule "${name}" parameter ${k}=${typeof v === 'string' ? JSON.stringify(v) : String(v)} must be a finite number`);
     if (v !== null) q[k] = v as number;
   }
   const positive = (k: string) => { if (!(q[k] > 0)) throw new RangeError(`${where}: schedule "${name}" parameter ${k}=${q[k]} must be > 0`); };

@@ -19,14 +19,15 @@ export interface Targets {
 export function prepareTargets(y: Labels, kind: LabelKind, lossName: string, C: number,
                                rows: number, where: string): Targets {
   if (Array.isArray(y) && y.length > 0 && typeof y[0] !== 'number' && !Array.isArray(y[0]) && !ArrayBuffer.isView(y[0])) {
-    throw new TypeError(`${where}: labels must be numbers (class indices, ±1 or real targets), y[0] is ${JSON.stringify(y[0])}`);
+    throw new TypeError(`${where}: labels must be numbers (class indices, ±1 or real targets), y[0] is ${typeof y[0]} ${String(y[0])}`);
   }
   if (isVector(y)) {
     const v = y as ArrayLike<number>;
     if (v.length !== rows) throw new Error(`${where}: ${v.length} labels for ${rows} rows of x`);
     for (let k = 0; k < v.length; k++) {
-      if (typeof v[k] !== 'number') throw new TypeError(`${where}: y[${k}] is ${JSON.stringify(v[k])}, not a number`);
-      if (!Number.isFinite(v[k])) throw new Error(`${where}: y[${k}] is ${v[k]}; labels must be finite`);
+      if (typeof v[k] !== 'number') throw new TypeError(`${where}: y[${k}] is ${typeof v[k]} ${String(v[k])}, not a number`);
+      // labels and targets reach the kernels as f32
+      if (!Number.isFinite(Math.fround(v[k]))) throw new Error(`${where}: y[${k}] is ${v[k]}; labels must be finite in f32`);
     }
     switch (kind) {
       case 'pm1': {

@@ -261,3 +261,63 @@ describe('the command line', () => {
     expect(r.steps).toBe(40);
   });
 });
+
+describe('inputs found by attacking the toolbox', () => {
+  const ds = moons({ n: 64, seed: 1 });
+  it('fit callbacks cannot free, re-plan or retrain the net under fit, and fit stays usable', () => {
+    const net = new Mlp({ sizes: [2, 4, 2], activation: 'tanh', seed: 1 });
+    expect(() => net.fit(ds.train.x, ds.train.y, { onStep: () => net.dispose() })).toThrow(/Mlp.dispose: not allowed inside a fit\(\) callback/);
+    expect(() => net.fit(ds.train.x, ds.train.y, { onEpoch: () => { net.backward([[0, 0]], [0]); } })).toThrow(/Mlp.backward: not allowed inside a fit/);
+    expect(() => net.fit(ds.train.x, ds.train.y, { onStep: () => { net.fit(ds.train.x, ds.train.y); } })).toThrow(/Mlp.fit: not allowed inside a fit/);
+    // reading the net from a callback is fine and does not change the run
+    const a = new Mlp({ sizes: [2, 4, 2], activation: 'tanh', seed: 1 }), b = new Mlp({ sizes: [2, 4, 2], activation: 'tanh', seed: 1 });
+    const opts = { optimizer: { name: 'sgd', momentum: 0.9 }, lr: 0.3, epochs: 3, batchSize: 16 };
+    a.fit(ds.train.x, ds.train.y, opts);
+    b.fit(ds.train.x, ds.train.y, { ...opts, onStep: () => { b.evaluate([[5, 5]], [1]); b.predict([[1, 2], [3, 4]]); } });
+    expect(b.getParameters()).toEqual(a.getParameters());
+    net.dispose();
+  });
+
+  it('labels past f32 and losses or activations that overflow f32 are errors', () => {
+    expect(() => F.loss('mse', [0], [1e39])).toThrow(/y\[0\] is 1e\+39; labels must be finite in f32/);
+    expect(() => F.loss('mse', [3e38], [0])).toThrow(/loss "mse" gradient for score 0 is Infinity: it overflows f32/);
+    expect(() => F.activationGrad({ name: 'celu', alpha: -1 }, [-100])).toThrow(/f'\(x\) at x\[0\] = -100 is Infinity/);
+    expect(() => F.activation({ name: 'rrelu', lower: 1e38, upper: 3e38, training: true }, [-3.4e38])).toThrow(/overflows f32/);
+    expect(() => F.loss('cross_entropy', { data: new Float32Array(2), rows: 1, cols: 2 }, new BigInt64Array([1n]) as any)).toThrow(/y\[0\] is bigint 1, not a number/);
+  });
+
+  it('lineSearchDescent refuses what the objective should not return, and protects u', () => {
+    const fx = (u: Float64Array) => u[0] * u[0];
+    expect(() => lineSearchDescent((u) => (u[0] === 1 ? 1 : -Infinity), () => [1], [1])).toThrow(/F is -Infinity at iteration 0, lambda 1/);
+    expect(() => lineSearchDescent((u) => (u[0] === 1 ? 1 : (null as any)), () => [1], [1])).toThrow(/F returned object null/);
+    expect(() => lineSearchDescent(fx, () => [1], new BigInt64Array([5n]) as any)).toThrow(/u0\[0\] is bigint 5, not a number/);
+    const r = lineSearchDescent(fx, (u) => { const g = [2 * u[0]]; u[0] = NaN; return g; }, [3], { maxIter: 5 });
+    expect(r.u[0]).toBe(0);
+    expect(lineSearchDescent(fx, () => [1.7e308], [1], { maxIter: 1 }).trajectory[0].gradNorm).toBe(1.7e308);
+    expect(lineSearchDescent(fx, (u) => [2 * u[0]], [3], { maxIter: 0 }).gradNorm).toBe(6);
+    expect(() => gradCheck({} as any, [[0, 0]], [0])).toThrow(/net must be an Mlp/);
+  });
+
+  it('a cosine schedule spans maxSteps when that ends the run first', () => {
+    const net = new Mlp({ sizes: [2, 4, 2], activation: 'tanh', seed: 1 });
+    const r = net.fit(ds.train.x, ds.train.y, { lr: 0.1, schedule: 'cosine', epochs: 100, batchSize: 16, maxSteps: 8 });
+    expect(r.history.at(-1)!.lr).toBeCloseTo(0.05 * (1 + Math.cos(Math.PI * 7 / 8)), 9);
+  });
+
+  it('nested options are checked, config() rebuilds the same initial weights, and fitLineSearch names an overflow', () => {
+    const net = new Mlp({ sizes: [2, 4, 2], activation: 'tanh', seed: 3, init: 'he' });
+    expect(() => net.fit(ds.train.x, ds.train.y, { plateau: { patience: 2, mindelta: 0.1 } as any })).toThrow(/plateau: unknown option "mindelta"; did you mean "minDelta"/);
+    expect(() => net.fit(ds.train.x, ds.train.y, { shuffle: 'no' as any })).toThrow(/shuffle must be true or false/);
+    expect(new Mlp(net.config()).getParameters()).toEqual(net.getParameters());
+    const linear = new Mlp({ sizes: [2, 2], seed: 3 }); // tanh would saturate: a linear net overflows
+    expect(() => linear.fitLineSearch([[3e38, 3e38], [-3e38, 3e38]], [0, 1])).toThrow(/the loss at the starting weights is (Infinity|NaN): the scores overflow f32/);
+  });
+
+  it('the CLI refuses options the chosen method would ignore', () => {
+    const CLI = new URL('../dist/cli/main.js', import.meta.url).pathname;
+    const run = (...a: string[]) => spawnSync('node', [CLI, 'train', '--data', 'moons', ...a], { encoding: 'utf8' });
+    expect(run('--line-search', '--optimizer', 'adam', '--epochs', '3').stderr).toMatch(/--optimizer, --epochs do not apply to it/);
+    expect(run('--max-iter', '3').stderr).toMatch(/--max-iter applies to --line-search only/);
+    expect(run('--optimizer', '{"name":"sgd","momentum":0.5}', '--momentum', '0.9').stderr).toMatch(/--momentum is given twice/);
+  });
+});

@@ -41,8 +41,24 @@ export function registerTrain(program: Command): void {
     .option('--seed <seed>', 'seed of the weights and shuffles', int('--seed', 0), 0)
     .option('--backend <name>', 'wasm or js', 'wasm')
     .option('--json', 'print one JSON object instead of text')
-    .action(async (o) => {
+    .action(async (o, cmd: Command) => {
       const log = progress(false);
+      // options that the chosen method would ignore are refused, not dropped
+      const given = (k: string) => cmd.getOptionValueSource(k) === 'cli';
+      const sgdOnly = ['optimizer', 'schedule', 'epochs', 'batchSize', 'sampling', 'maxSteps', 'targetLoss', 'patience', 'lr', 'momentum', 'weightDecay'];
+      const flag = (k: string) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+      if (o.lineSearch) {
+        const bad = sgdOnly.filter(given);
+        if (bad.length) throw new Error(`--line-search takes its own steps (lambda = 1, halved): ${bad.map(flag).join(', ')} ${bad.length > 1 ? 'do' : 'does'} not apply to it`);
+      } else {
+        const bad = ['maxIter', 'tol'].filter(given);
+        if (bad.length) throw new Error(`${bad.map(flag).join(' and ')} ${bad.length > 1 ? 'apply' : 'applies'} to --line-search only`);
+      }
+      if (o.optimizer.trim().startsWith('{')) {
+        for (const k of ['momentum', 'weightDecay']) {
+          if (given(k) && k in (specArg(o.optimizer, '--optimizer') as object)) throw new Error(`${flag(k)} is given twice: as ${flag(k)} and inside --optimizer`);
+        }
+      }
       // the names and parameters are checked before any data is read, under the options' names
       const actSpec = specArg(o.activation, '--activation'), optSpec = specArg(o.optimizer, '--optimizer');
       const schedSpec = specArg(o.schedule, '--schedule');
