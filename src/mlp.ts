@@ -12,7 +12,7 @@
 // row-major as PyTorch's nn.Linear, then bias (nOut), then prelu slopes.
 import { getKernels, type Kernels } from './backend/index.js';
 import { resolveActivation, resolveLoss, resolveOptimizer, activationKernelParams,
-         type Resolved, type Spec } from './ids.js';
+         type Resolved, type Spec, type LabelKind } from './ids.js';
 import { toMatrix, firstNonFinite, type Labels, type Matrix, type MatrixLike } from './matrix.js';
 import { prepareTargets, type Targets } from './targets.js';
 import { resolveSchedule, type Schedule } from './schedules.js';
@@ -483,10 +483,7 @@ export class Mlp {
    */
   evaluate(x: MatrixLike, y: Labels, options: { loss?: Spec } = {}): EvalResult {
     const where = 'Mlp.evaluate';
-    options = checkOptions(options, ['loss'], where);
-    const m = this.checkX(x, where);
-    const loss = resolveLoss(options.loss ?? this.defaultLoss(), where);
-    const t = prepareTargets(y, loss.labels, loss.name, this.outputs, m.rows, where);
+    const { m, loss, t } = this.lossData(x, y, checkOptions(options, ['loss'], where).loss, where);
     this.ensure(Math.min(m.rows, DEFAULT_ROWS), 1);
     // sums per chunk, the reduction applied once at the end
     this.setLoss(loss, t, 'sum');
@@ -676,10 +673,7 @@ export class Mlp {
     const where = 'Mlp.backward';
     this.checkAlive();
     this.notInFit(where);
-    options = checkOptions(options, ['loss'], where);
-    const m = this.checkX(x, where);
-    const loss = resolveLoss(options.loss ?? this.defaultLoss(), where);
-    const t = prepareTargets(y, loss.labels, loss.name, this.outputs, m.rows, where);
+    const { m, loss, t } = this.lossData(x, y, checkOptions(options, ['loss'], where).loss, where);
     if (!this.trace) { this.trace = true; this.plan(this.capRows, this.capState); }
     this.ensure(m.rows, 1);
     this.setLoss(loss, t, loss.params.reduction);
@@ -712,11 +706,16 @@ export class Mlp {
     const where = 'Mlp.gradient';
     this.checkAlive();
     this.notInFit(where);
-    options = checkOptions(options, ['loss'], where);
-    const m = this.checkX(x, where);
-    const loss = resolveLoss(options.loss ?? this.defaultLoss(), where);
-    const t = prepareTargets(y, loss.labels, loss.name, this.outputs, m.rows, where);
+    const { m, loss, t } = this.lossData(x, y, checkOptions(options, ['loss'], where).loss, where);
     return this.fullGradient(m, t, loss, where);
+  }
+
+  // The checked inputs of a loss: x against the net, the resolved loss (the
+  // net's default when not given) and y as that loss's targets.
+  private lossData(x: MatrixLike, y: Labels, spec: Spec | undefined, where: string): { m: Matrix; loss: Resolved & { labels: LabelKind }; t: Targets } {
+    const m = this.checkX(x, where);
+    const loss = resolveLoss(spec ?? this.defaultLoss(), where);
+    return { m, loss, t: prepareTargets(y, loss.labels, loss.name, this.outputs, m.rows, where) };
   }
 
   // Sum-reduced chunks, then the loss's reduction once: the same value and
@@ -758,9 +757,7 @@ export class Mlp {
     this.checkAlive();
     this.notInFit(where);
     options = checkOptions(options, ['loss', 'maxIter', 'tol', 'maxHalvings', 'onIteration', 'keepU'], where);
-    const m = this.checkX(x, where);
-    const loss = resolveLoss(options.loss ?? this.defaultLoss(), `${where}: loss`);
-    const t = prepareTargets(y, loss.labels, loss.name, this.outputs, m.rows, where);
+    const { m, loss, t } = this.lossData(x, y, options.loss, where);
     const p32 = new Float32Array(this.nParams);
     const at = (u: Float64Array) => {
       for (let i = 0; i < u.length; i++) p32[i] = u[i];
