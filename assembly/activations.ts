@@ -6,7 +6,7 @@
 // and round once to f32. Derivatives at kinks follow PyTorch's convention.
 // prelu and rrelu in training need per-layer state and have their own kernels.
 // relu, tanh and sigmoid (the common cases) take f32x4 paths (simdmath.ts).
-import { mapLanes, LANE_TANH, LANE_SIGMOID } from './simdmath';
+import { mapLanes, LANE_TANH, LANE_SIGMOID, expV, expm1V, sigmoidV } from './simdmath';
 import { nextUniform } from './rng';
 
 export const IDENTITY = 0, RELU = 1, TANH = 2, SIGMOID = 3, ELU = 4, LEAKY_RELU = 5;
@@ -162,6 +162,7 @@ export function activationForward(id: i32, a: usize, y: usize, n: i32, p0: f32, 
   if (id == TANH) { mapLanes(a, y, n, LANE_TANH); return; }
   if (id == SIGMOID) { mapLanes(a, y, n, LANE_SIGMOID); return; }
   if (isPiecewise(id, p0)) { piecewiseForward(id, a, y, n, p0, p1); return; }
+  if (isExpFamily(id, p0)) { expFamily(id, a, 0, y, n, p0); return; }
   for (let k = 0; k < n; k++) {
     const off = <usize>k << 2;
     const x = <f64>load<f32>(y + off);
@@ -209,6 +210,7 @@ export function activationBackward(id: i32, dY: usize, dA: usize, y: usize, a: u
     return;
   }
   if (isPiecewise(id, p0)) { piecewiseBackward(id, dY, dA, y, n, p0, p1); return; }
+  if (isExpFamily(id, p0)) { expFamily(id, dY, dA, y, n, p0); return; }
   for (let k = 0; k < n; k++) {
     const off = <usize>k << 2;
     const x = <f64>load<f32>(y + off);
@@ -290,6 +292,76 @@ function piecewiseBackward(id: i32, dY: usize, dA: usize, y: usize, n: i32, p0: 
   for (let k = n4; k < n; k++) {
     const off = <usize>k << 2;
     store<f32>(dY + off, <f32>(<f64>load<f32>(dA + off) * actGrad(id, <f64>load<f32>(y + off), 0, p0, p1)));
+  }
+}
+
+// --- elu, celu, selu and silu, four lanes at a time ---------------------------
+// With expm1V and sigmoidV of simdmath.ts (a few f32 ulps from the f64
+// formulas of act() and actGrad(), which the JS backend keeps). The negative
+// branches only ever see min(x, 0), so no lane overflows; celu takes this path
+// for alpha > 0 only (x/alpha <= 0 there). selu's scale can take x past f32:
+// finite lanes saturate at the f32 maximum, as in the scalar path.
+
+// @ts-ignore: decorator
+@inline function isExpFamily(id: i32, p0: f32): bool {
+  return id == ELU || id == SELU || id == SILU || (id == CELU && p0 > 0);
+}
+
+// f (dA == 0) or dA * f' (dA != 0) of one vector of pre-activations x.
+// @ts-ignore: decorator
+@inline function expLanes(id: i32, x: v128, dA: v128, backward: bool, p0: f32): v128 {
+  const zero = f32x4.splat(0), pos = f32x4.gt(x, zero);
+  if (id == SILU) {
+    const s = sigmoidV(x);
+    if (!backward) return f32x4.mul(x, s);
+    // s (1 + x (1 - s))
+    const d = f32x4.mul(s, f32x4.add(f32x4.splat(1), f32x4.mul(x, f32x4.sub(f32x4.splat(1), s))));
+    return f32x4.mul(dA, d);
+  }
+  // the negative branch on u = min(x, 0) (divided by alpha for celu)
+  let u = f32x4.min(x, zero);
+  if (id == CELU) u = f32x4.div(u, f32x4.splat(p0));
+  const alpha = f32x4.splat(id == SELU ? <f32>SELU_ALPHA : p0);
+  const scale = f32x4.splat(id == SELU ? <f32>SELU_SCALE : 1);
+  let v: v128;
+  if (!backward) {
+    v = v128.bitselect(x, f32x4.mul(alpha, expm1V(u)), pos); // alpha (e^u - 1)
+  } else {
+    // f' = e^(x/alpha) for celu, alpha e^x for elu and selu
+    v = v128.bitselect(f32x4.splat(1), id == CELU ? expV(u) : f32x4.mul(alpha, expV(u)), pos);
+  }
+  if (id == SELU) {
+    v = f32x4.mul(scale, v);
+    // a finite lane that scale took past f32 saturates (an infinite x stays infinite)
+    const big = f32x4.splat(<f32>F32_MAX);
+    const finite = f32x4.eq(f32x4.sub(x, x), zero);
+    v = v128.bitselect(f32x4.max(f32x4.min(v, big), f32x4.neg(big)), v, finite);
+  }
+  return backward ? f32x4.mul(dA, v) : v;
+}
+
+// out = f(y) (dA == 0), or out = dA * f'(y); out may alias dA. The last n % 4
+// elements go through the same lanes, so every element gets one formula.
+function expFamily(id: i32, out: usize, dA: usize, y: usize, n: i32, p0: f32): void {
+  const n4 = n & ~3, backward = dA != 0;
+  for (let k = 0; k < n4; k += 4) {
+    const off = <usize>k << 2;
+    const g = backward ? v128.load(dA + off) : f32x4.splat(0);
+    v128.store(out + off, expLanes(id, v128.load(y + off), g, backward, p0));
+  }
+  if (n4 == n) return;
+  let x = f32x4.splat(0), g = f32x4.splat(0);
+  for (let k = n4; k < n; k++) {
+    const off = <usize>k << 2, lane = k - n4;
+    const xv = load<f32>(y + off), gv = backward ? load<f32>(dA + off) : <f32>0;
+    if (lane == 0) { x = f32x4.replace_lane(x, 0, xv); g = f32x4.replace_lane(g, 0, gv); }
+    else if (lane == 1) { x = f32x4.replace_lane(x, 1, xv); g = f32x4.replace_lane(g, 1, gv); }
+    else { x = f32x4.replace_lane(x, 2, xv); g = f32x4.replace_lane(g, 2, gv); }
+  }
+  const r = expLanes(id, x, g, backward, p0);
+  for (let k = n4; k < n; k++) {
+    const off = <usize>k << 2, lane = k - n4;
+    store<f32>(out + off, lane == 0 ? f32x4.extract_lane(r, 0) : lane == 1 ? f32x4.extract_lane(r, 1) : f32x4.extract_lane(r, 2));
   }
 }
 

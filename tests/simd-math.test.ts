@@ -75,3 +75,37 @@ describe('the f32x4 piecewise-linear activations', () => {
     }
   });
 });
+
+describe('the f32x4 elu, celu, selu and silu', () => {
+  const SA = 1.6732632423543772, SS = 1.0507009873554805;
+  const sig = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+  // [name, id, p0, f, f'] in f64
+  const cases: [string, number, number, (x: number) => number, (x: number) => number][] = [
+    ['elu', 4, 1, (x) => (x > 0 ? x : Math.expm1(x)), (x) => (x > 0 ? 1 : Math.exp(x))],
+    ['elu alpha 0.5', 4, 0.5, (x) => (x > 0 ? x : 0.5 * Math.expm1(x)), (x) => (x > 0 ? 1 : 0.5 * Math.exp(x))],
+    ['celu alpha 2', 12, 2, (x) => (x > 0 ? x : 2 * Math.expm1(x / 2)), (x) => (x > 0 ? 1 : Math.exp(x / 2))],
+    ['selu', 13, 0, (x) => SS * (x > 0 ? x : SA * Math.expm1(x)), (x) => SS * (x > 0 ? 1 : SA * Math.exp(x))],
+    ['silu', 21, 0, (x) => x * sig(x), (x) => sig(x) * (1 + x * (1 - sig(x)))],
+  ];
+  it.each(cases)('%s is within 1e-6 of f64 (relative; the derivative relative to max(|f\'|, 0.1)) and never overflows', (_n, id, p0, f, df) => {
+    const k = getKernels('wasm'), x = inputs(), n = x.length;
+    const y = k.alloc(4 * n), a = k.alloc(4 * n), d = k.alloc(4 * n);
+    k.f32().set(x, y >> 2);
+    k.activationForward(id, a, y, n, p0, 0);
+    k.f32().fill(1, d >> 2, (d >> 2) + n);
+    k.activationBackward(id, d, d, y, a, n, p0, 0);
+    const fa = k.f32().slice(a >> 2, (a >> 2) + n), fd = k.f32().slice(d >> 2, (d >> 2) + n);
+    [y, a, d].forEach((p) => k.free(p));
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      expect(Number.isFinite(fa[i]) && Number.isFinite(fd[i])).toBe(true);
+      const e = Math.min(f(x[i]), 3.4028234663852886e38), g = df(x[i]);
+      // f relative to itself; f' relative to max(|f'|, 0.1): silu' crosses 0 near x = -1.28,
+      // where its 1 + x (1 - s) cancels (an absolute error of 1e-8 there)
+      for (const [got, want, floor] of [[fa[i], e, 1e-30], [fd[i], g, 0.1]]) {
+        if (Math.abs(got - want) > 1e-30) worst = Math.max(worst, Math.abs(got - want) / Math.max(Math.abs(want), floor));
+      }
+    }
+    expect(worst).toBeLessThan(1e-6);
+  });
+});
