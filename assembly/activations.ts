@@ -5,7 +5,10 @@
 // lambda, beta/threshold, gelu's approximate flag). Transcendentals run in f64
 // and round once to f32. Derivatives at kinks follow PyTorch's convention.
 // prelu and rrelu in training need per-layer state and have their own kernels.
-// relu, tanh and sigmoid (the common cases) take f32x4 paths (simdmath.ts).
+// relu, tanh and sigmoid (the common cases) take f32x4 paths (simdmath.ts),
+// and so do the piecewise-linear family and elu, celu, selu, silu (below).
+// Shortcoming: gelu, softplus, logsigmoid, mish, atan and the rest run one
+// element at a time in f64, 1.5-3x the JS twin only (bench/RESULTS.md).
 import { mapLanes, LANE_TANH, LANE_SIGMOID, expV, expm1V, sigmoidV } from './simdmath';
 import { nextUniform } from './rng';
 

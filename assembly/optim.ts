@@ -4,6 +4,8 @@
 //   hp  f64 hyper-parameters in the order of src/ids.ts (OPTIM_HP)
 //   t   the step count, from 1 (Adam's bias correction, SGD's first buffer)
 // The rules are PyTorch's (torch.optim, 1.13), element by element in f64.
+// Shortcoming: only plain SGD has an f32x4 path; adagrad, adadelta and rmsprop
+// run no faster than the JS twin (bench/RESULTS.md, 150-250 M parameters/s).
 
 export const SGD = 0, ADAGRAD = 1, ADADELTA = 2, RMSPROP = 3, ADAM = 4, ADAMW = 5;
 
