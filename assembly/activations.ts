@@ -6,9 +6,9 @@
 // and round once to f32. Derivatives at kinks follow PyTorch's convention.
 // prelu and rrelu in training need per-layer state and have their own kernels.
 // relu, tanh and sigmoid (the common cases) take f32x4 paths (simdmath.ts),
-// and so do the piecewise-linear family and elu, celu, selu, silu (below).
-// Shortcoming: gelu, softplus, logsigmoid, mish, atan and the rest run one
-// element at a time in f64, 1.5-3x the JS twin only (bench/RESULTS.md).
+// and so do the piecewise-linear family and elu, celu, selu, silu, gelu (below).
+// Shortcoming: softplus, logsigmoid, mish, atan and the rest run one element
+// at a time in f64, 1.5-3x the JS twin only (bench/RESULTS.md).
 import { mapLanes, LANE_TANH, LANE_SIGMOID, expV, expm1V, sigmoidV } from './simdmath';
 import { nextUniform } from './rng';
 
@@ -298,8 +298,8 @@ function piecewiseBackward(id: i32, dY: usize, dA: usize, y: usize, n: i32, p0: 
   }
 }
 
-// --- elu, celu, selu and silu, four lanes at a time ---------------------------
-// With expm1V and sigmoidV of simdmath.ts (a few f32 ulps from the f64
+// --- elu, celu, selu, silu and gelu, four lanes at a time --------------------
+// With expV, expm1V and sigmoidV of simdmath.ts (a few f32 ulps from the f64
 // formulas of act() and actGrad(), which the JS backend keeps). The negative
 // branches only ever see min(x, 0), so no lane overflows; celu takes this path
 // for alpha > 0 only (x/alpha <= 0 there). selu's scale can take x past f32:
@@ -307,13 +307,58 @@ function piecewiseBackward(id: i32, dY: usize, dA: usize, y: usize, n: i32, p0: 
 
 // @ts-ignore: decorator
 @inline function isExpFamily(id: i32, p0: f32): bool {
-  return id == ELU || id == SELU || id == SILU || (id == CELU && p0 > 0);
+  return id == ELU || id == SELU || id == SILU || id == GELU || (id == CELU && p0 > 0);
+}
+
+// erfc(z), lane by lane: the same Chebyshev fit as erfc() above, in f32 with expV.
+// @ts-ignore: decorator
+@inline function erfcV(z: v128): v128 {
+  const x = f32x4.abs(z);
+  const t = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.splat(0.5), x)));
+  let q = f32x4.splat(0.17087277);
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(-0.82215223));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(1.48851587));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(-1.13520398));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(0.27886807));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(-0.18628806));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(0.09678418));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(0.37409196));
+  q = f32x4.add(f32x4.mul(q, t), f32x4.splat(1.00002368));
+  const arg = f32x4.add(f32x4.sub(f32x4.mul(t, q), f32x4.mul(x, x)), f32x4.splat(-1.26551223));
+  const r = f32x4.mul(t, expV(arg));
+  return v128.bitselect(r, f32x4.sub(f32x4.splat(2), r), f32x4.ge(z, f32x4.splat(0)));
+}
+
+// gelu and its derivative, exact (erf) form or tanh form (p0 != 0).
+// @ts-ignore: decorator
+@inline function geluLanes(x: v128, dA: v128, backward: bool, p0: f32): v128 {
+  const half = f32x4.splat(0.5), one = f32x4.splat(1);
+  if (p0 != 0) {
+    // 0.5 x (1 + tanh u) = x s with s = sigmoid(2u), u = c (x + k x^3): no
+    // cancellation in 1 + tanh u where tanh u is near -1 (sigmoidV is exact-ish
+    // in its tails); f' = s + 2 x s (1 - s) c (1 + 3k x^2)
+    const c = f32x4.splat(<f32>SQRT_2_OVER_PI), k = f32x4.splat(<f32>GELU_CUBIC);
+    const x2 = f32x4.mul(x, x);
+    const sg = sigmoidV(f32x4.mul(f32x4.splat(2), f32x4.mul(c, f32x4.add(x, f32x4.mul(k, f32x4.mul(x2, x))))));
+    if (!backward) return f32x4.mul(x, sg);
+    const du = f32x4.mul(c, f32x4.add(one, f32x4.mul(f32x4.splat(3 * <f32>GELU_CUBIC), x2)));
+    const d = f32x4.add(sg, f32x4.mul(f32x4.mul(f32x4.mul(f32x4.splat(2), x), f32x4.mul(sg, f32x4.sub(one, sg))), du));
+    // past |x| = 20, f' is 1 or 0 to f32's resolution, and x^2 may overflow into 0 * Infinity
+    const far = v128.bitselect(one, f32x4.splat(0), f32x4.gt(x, f32x4.splat(0)));
+    return f32x4.mul(dA, v128.bitselect(far, d, f32x4.gt(f32x4.abs(x), f32x4.splat(20))));
+  }
+  const cdf = f32x4.mul(half, erfcV(f32x4.mul(x, f32x4.splat(-<f32>INV_SQRT_2)))); // Phi(x)
+  if (!backward) return f32x4.mul(x, cdf);
+  // Phi(x) + x phi(x); e^(-x^2/2) is 0 (not NaN) once x^2 overflows
+  const pdf = f32x4.mul(f32x4.splat(<f32>INV_SQRT_2PI), expV(f32x4.mul(f32x4.splat(-0.5), f32x4.mul(x, x))));
+  return f32x4.mul(dA, f32x4.add(cdf, f32x4.mul(x, pdf)));
 }
 
 // f (dA == 0) or dA * f' (dA != 0) of one vector of pre-activations x.
 // @ts-ignore: decorator
 @inline function expLanes(id: i32, x: v128, dA: v128, backward: bool, p0: f32): v128 {
   const zero = f32x4.splat(0), pos = f32x4.gt(x, zero);
+  if (id == GELU) return geluLanes(x, dA, backward, p0);
   if (id == SILU) {
     const s = sigmoidV(x);
     if (!backward) return f32x4.mul(x, s);

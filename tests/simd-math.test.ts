@@ -109,3 +109,30 @@ describe('the f32x4 elu, celu, selu and silu', () => {
     expect(worst).toBeLessThan(1e-6);
   });
 });
+
+describe('the f32x4 gelu', () => {
+  it.each([['exact (erf)', 0], ['tanh approximation', 1]] as const)('gelu, %s, is within the f32 tolerance of the f64 formulas of the JS backend and never overflows', (_n, p0) => {
+    const x = inputs(), n = x.length;
+    const run = (name: 'wasm' | 'js') => {
+      const k = getKernels(name), y = k.alloc(4 * n), a = k.alloc(4 * n), d = k.alloc(4 * n);
+      k.f32().set(x, y >> 2);
+      k.activationForward(14, a, y, n, p0, 0);
+      k.f32().fill(1, d >> 2, (d >> 2) + n);
+      k.activationBackward(14, d, d, y, a, n, p0, 0);
+      const r = [k.f32().slice(a >> 2, (a >> 2) + n), k.f32().slice(d >> 2, (d >> 2) + n)];
+      [y, a, d].forEach((p) => k.free(p));
+      return r;
+    };
+    const [wf, wd] = run('wasm'), [jf, jd] = run('js');
+    // the f32 tolerance of the fixtures (relative 1e-5, or absolute 1e-6 near zero): in
+    // the far negative tail f32's 1 + tanh(u) and Phi(x) lose their relative digits
+    const bad: string[] = [];
+    for (let i = 0; i < n; i++) {
+      expect(Number.isFinite(wf[i]) && Number.isFinite(wd[i])).toBe(true);
+      for (const [w, j, what] of [[wf[i], jf[i], 'f'], [wd[i], jd[i], "f'"]] as const) {
+        if (!(Math.abs(w - j) <= Math.max(1e-5 * Math.abs(j), 1e-6))) bad.push(`${what}(${x[i]}) = ${w}, f64 ${j}`);
+      }
+    }
+    expect(bad.slice(0, 5)).toEqual([]);
+  });
+});
