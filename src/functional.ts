@@ -16,7 +16,6 @@ export interface FunctionalOptions {
   backend?: 'wasm' | 'js' | Kernels;
 }
 
-const ACT_RRELU = 11; // ids.ts
 
 // Byte offsets of `counts` f32 blocks (16-byte aligned) inside one allocation.
 function scratch(k: Kernels, counts: number[]): { base: number; at: number[] } {
@@ -69,7 +68,7 @@ function activationCall(spec: Spec, x: ArrayLike<number>, opts: FunctionalOption
     }
     // rrelu in evaluation mode is leaky_relu with the mean slope (the kernel's
     // training step does the same); prelu's functional form has its weight in p0
-    const q0 = r.id === ACT_RRELU ? Math.fround((p0 + p1) / 2) : p0;
+    const q0 = r.name === 'rrelu' ? Math.fround((p0 + p1) / 2) : p0;
     k.activationForward(r.id, a, y, n, q0, p1);
     if (!grad) return finiteOut(out(a), v, where, 'f(x)');
     k.f32().fill(1, d >>> 2, (d >>> 2) + n);
@@ -102,12 +101,10 @@ function lossCall(spec: Spec, scores: ArrayLike<number> | Matrix, labels: Labels
     if (!Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.rows < 1 || m.cols < 1 || m.data?.length !== m.rows * m.cols) {
       throw new Error(`${where}: scores { data, rows, cols } must have rows*cols values, got rows=${m.rows}, cols=${m.cols}, ${m.data?.length} values`);
     }
-    data = m.data; B = m.rows; C = m.cols;
+    data = checkVector(m.data, where, 'scores'); B = m.rows; C = m.cols;
   } else {
-    data = checkVector(scores, where, 'scores');
-    B = data.length; C = 1;
+    data = checkVector(scores, where, 'scores'); B = data.length; C = 1;
   }
-  checkVector(data, where, 'scores');
   if (B === 0) throw new Error(`${where}: scores are empty`);
   if (r.labels === 'class' && C === 1 && isVector(labels)) {
     throw new Error(`${where}: loss "${r.name}" takes (B, C) scores as { data, rows: B, cols: C } with one class index per row`);

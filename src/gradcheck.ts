@@ -64,7 +64,7 @@ export function gradCheck(net: Mlp, x: MatrixLike, y: Labels, loss?: Spec,
   if (m.cols !== net.inputs) throw new Error(`${where}: x has ${m.cols} columns, the net takes ${net.inputs} inputs`);
   const L = net.resolveLoss(loss);
   const lossSpec = { name: L.name, ...L.params };
-  const t = prepareTargets(y, L.labels as any, L.name, net.outputs, m.rows, where);
+  const t = prepareTargets(y, L.labels, L.name, net.outputs, m.rows, where);
   const B = m.rows, C = net.outputs;
 
   // f64 scratch: scores (B*C) then targets (t.data)

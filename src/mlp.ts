@@ -485,7 +485,17 @@ export class Mlp {
     const where = 'Mlp.evaluate';
     const { m, loss, t } = this.lossData(x, y, checkOptions(options, ['loss'], where).loss, where);
     this.ensure(Math.min(m.rows, DEFAULT_ROWS), 1);
-    // sums per chunk, the reduction applied once at the end
+    const { total, errors } = this.lossSum(m, t, loss);
+    if (!Number.isFinite(total)) {
+      throw new RangeError(`${where}: the loss is ${total}: the scores overflow f32 (inputs, targets or weights too large)`);
+    }
+    const errRows = t.errorKind === 3 ? m.rows * t.width : m.rows;
+    return { loss: total * this.reductionScale(loss, m.rows), error: errors / errRows, rows: m.rows };
+  }
+
+  // Forward only: the sum of the loss over all rows, in chunks of the arena's
+  // rows (the sums in f64), and the 0-1 error count.
+  private lossSum(m: Matrix, t: Targets, loss: Resolved): { total: number; errors: number } {
     this.setLoss(loss, t, 'sum');
     let total = 0, errors = 0;
     for (let from = 0; from < m.rows; from += this.capRows) {
@@ -494,14 +504,15 @@ export class Mlp {
       total += this.kernels.evaluate(this.planPtr, n);
       errors += this.kernels.i32()[(this.planPtr >>> 2) + P.P_ERRORS];
     }
-    if (!Number.isFinite(total)) {
-      throw new RangeError(`${where}: the loss is ${total}: the scores overflow f32 (inputs, targets or weights too large)`);
-    }
+    return { total, errors };
+  }
+
+  // What turns a sum over `rows` into the loss's reduction: 1 for 'sum'; for
+  // 'mean', 1/rows, or 1/(rows*outputs) for the element-wise mse and bce (PyTorch's).
+  private reductionScale(loss: Resolved, rows: number): number {
+    if (loss.params.reduction !== 'mean') return 1;
     const elementwise = loss.name === 'mse' || loss.name === 'bce_with_logits';
-    const mean = loss.params.reduction === 'mean';
-    const value = mean ? total / (elementwise ? m.rows * this.outputs : m.rows) : total;
-    const errRows = t.errorKind === 3 ? m.rows * t.width : m.rows;
-    return { loss: value, error: errors / errRows, rows: m.rows };
+    return 1 / (elementwise ? rows * this.outputs : rows);
   }
 
   /**
@@ -540,7 +551,6 @@ export class Mlp {
     const epochs = options.epochs ?? 1, batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`${where}: epochs must be a non-negative integer, got ${epochs}`);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`${where}: batchSize must be a positive integer, got ${batchSize}`);
-    // cosine's tMax defaults to the run's length, in the schedule's unit
     const sampling = options.sampling ?? 'epoch';
     if (sampling !== 'epoch' && sampling !== 'random') throw new RangeError(`${where}: sampling must be 'epoch' or 'random', got ${JSON.stringify(sampling)}`);
     const maxSteps = options.maxSteps ?? Infinity;
@@ -584,7 +594,7 @@ export class Mlp {
     const order = new Int32Array(m.rows);
     for (let r = 0; r < m.rows; r++) order[r] = r;
     const shuffle = options.shuffle ?? true;
-    const stepsPerEpoch = Math.ceil(m.rows / B);
+    const stepsPerEpoch = perEpoch; // ceil(rows / B)
     const history: EpochInfo[] = [];
     const start = performance.now();
     let step = 0, totalRows = 0, lastRows = 0, lastFrom = 0, stopReason: FitStop = 'epochs', best = Infinity, sinceBest = 0;
@@ -635,7 +645,7 @@ export class Mlp {
       const out = this.layerBufs[this.layerBufs.length - 1].a >>> 2;
       const bad = firstNonFinite(k.f32().subarray(out, out + lastRows * this.outputs));
       const value = bad >= 0 ? k.f32()[out + bad] : last;
-      if (!Number.isFinite(value)) this.diverged(where, P.STATUS_BAD_LOSS, value, history.length, -1, true, opt.params.lr, before);
+      if (!Number.isFinite(value)) this.diverged(where, P.STATUS_BAD_LOSS, value, history.length, -1, true, history.at(-1)?.lr ?? opt.params.lr, before);
     }
     const seconds = (performance.now() - start) / 1000;
     return { history, steps: step, stopReason, seconds, samplesPerSecond: totalRows / seconds };
@@ -734,10 +744,9 @@ export class Mlp {
       for (let i = 0; i < this.nParams; i++) grads[i] += f[g0 + i];
     }
     if (!Number.isFinite(total)) throw new RangeError(`${where}: the loss is ${total}: the scores overflow f32 (inputs, targets or weights too large)`);
-    const bad = grads.findIndex((v) => !Number.isFinite(v));
+    const bad = firstNonFinite(grads);
     if (bad >= 0) throw new RangeError(`${where}: the gradient of parameter ${bad} is ${grads[bad]}: it overflows f32 (inputs, targets or weights too large)`);
-    const elementwise = loss.name === 'mse' || loss.name === 'bce_with_logits';
-    const scale = loss.params.reduction === 'mean' ? 1 / (elementwise ? m.rows * this.outputs : m.rows) : 1;
+    const scale = this.reductionScale(loss, m.rows);
     if (scale !== 1) for (let i = 0; i < this.nParams; i++) grads[i] *= scale;
     return { loss: total * scale, grads };
   }
@@ -758,36 +767,39 @@ export class Mlp {
     this.notInFit(where);
     options = checkOptions(options, ['loss', 'maxIter', 'tol', 'maxHalvings', 'onIteration', 'keepU'], where);
     const { m, loss, t } = this.lossData(x, y, options.loss, where);
+    if (this.layerInfo.some((l) => l.act.name === 'rrelu')) {
+      throw new Error(`${where}: rrelu draws random slopes while training, so the gradient would not be that of the loss ` +
+        'the line search compares; use leaky_relu with its mean slope');
+    }
     const p32 = new Float32Array(this.nParams);
     const at = (u: Float64Array) => {
+      this.checkAlive();
       for (let i = 0; i < u.length; i++) p32[i] = u[i];
       // a trial point that overflows f32 is a step too long: F = Infinity
       for (let i = 0; i < u.length; i++) if (!Number.isFinite(p32[i])) return false;
       this.kernels.f32().set(p32, this.offs.params >>> 2);
       return true;
     };
-    const F = (u: Float64Array) => {
-      if (!at(u)) return Infinity;
-      this.setLoss(loss, t, 'sum');
-      let total = 0;
-      for (let from = 0; from < m.rows; from += this.capRows) {
-        const n = Math.min(this.capRows, m.rows - from);
-        this.load(m, t, null, from, n);
-        total += this.kernels.evaluate(this.planPtr, n);
-      }
-      const elementwise = loss.name === 'mse' || loss.name === 'bce_with_logits';
-      return loss.params.reduction === 'mean' ? total / (elementwise ? m.rows * this.outputs : m.rows) : total;
-    };
+    const F = (u: Float64Array) => (at(u) ? this.lossSum(m, t, loss).total * this.reductionScale(loss, m.rows) : Infinity);
     const grad = (u: Float64Array) => { at(u); return this.fullGradient(m, t, loss, where).grads; };
     this.ensure(Math.min(m.rows, DEFAULT_ROWS), 1);
     const u0 = Float64Array.from(this.getParameters());
+    // F(u0) once here, for a message about the net rather than the objective
+    let first = true;
     const f0 = F(u0);
     if (!Number.isFinite(f0)) throw new RangeError(`${where}: the loss at the starting weights is ${f0}: the scores overflow f32 (inputs, targets or weights too large)`);
+    const F0 = (u: Float64Array) => (first ? ((first = false), f0) : F(u));
     // a net's u is every parameter: the trajectory keeps F, lambda and |grad F| unless keepU is asked for
     const { loss: _loss, ...search } = options;
-    const r = lineSearchDescent(F, grad, u0, { keepU: false, ...search });
-    at(r.u);
-    return r;
+    // the callbacks may read the net, not free, re-plan or retrain it (as in fit)
+    this.fitting = true;
+    try {
+      const r = lineSearchDescent(F0, grad, u0, { keepU: false, ...search });
+      at(r.u);
+      return r;
+    } finally {
+      this.fitting = false;
+    }
   }
 
   /**
@@ -805,7 +817,7 @@ export class Mlp {
   }
 
   /** The resolved loss spec this net uses by default or for `spec`, for tools such as gradCheck. */
-  resolveLoss(spec?: Spec): Resolved & { labels: string } {
+  resolveLoss(spec?: Spec): Resolved & { labels: LabelKind } {
     return resolveLoss(spec ?? this.defaultLoss(), 'Mlp.resolveLoss');
   }
 }

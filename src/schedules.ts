@@ -19,13 +19,14 @@ const SCHEDULES: Record<string, { params: Record<string, number | string | null>
   linear_warmup: { params: { warmup: 5, startFactor: 1 / 3 }, doc: 'lr * (startFactor + (1 - startFactor) min(t, warmup) / warmup)' },
 };
 
-/** Every schedule with its parameters (null = required), for `neurone list`. */
+/** Parameters without a fixed default that are derived, shown by `neurone list` as these words. */
+export const DERIVED: Readonly<Record<string, string>> = { 'cosine.tMax': "the run's length", 'inverse_time.a': 'lr*b' };
+
+/** Every schedule with its parameters (null = required, or a DERIVED text), for `neurone list`. */
 export function scheduleCatalogue() {
-  // parameters without a fixed default: required (null), or derived as shown
-  const derived: Record<string, string> = { 'cosine.tMax': "the run's length", 'inverse_time.a': 'lr*b' };
   return Object.entries(SCHEDULES).map(([name, s]) => ({
     name, doc: s.doc,
-    params: { per: 'step', ...Object.fromEntries(Object.entries(s.params).map(([k, v]) => [k, v ?? derived[`${name}.${k}`] ?? null])) },
+    params: { per: 'step', ...Object.fromEntries(Object.entries(s.params).map(([k, v]) => [k, v ?? DERIVED[`${name}.${k}`] ?? null])) },
   }));
 }
 

@@ -682,15 +682,15 @@ async function fitBinary(kernels: Kernels, X: Matrix64, y: Float64Array, classes
   const pst = psq + n * 8, pup = pst + 6 * 8, plow = pup + n * 4, pwork = plow + n * 4;
   try {
     const f = kernels.f64();
-    const xo = px >> 3;
+    const xo = px >>> 3;
     for (let q = 0; q < n * d; q++) f[xo + q] = ldexp(X.data[q], -k);
-    f.set(y, py >> 3);
+    f.set(y, py >>> 3);
     kernels.svmSolve(px, py, pa, pw, pF, psq, pup, plow, pwork, pst, n, d, Cs, tol, maxIter);
 
     // read the results back (views again: the call cannot grow memory, but stay safe)
     const g = kernels.f64();
-    const alpha = g.slice(pa >> 3, (pa >> 3) + n), w = g.slice(pw >> 3, (pw >> 3) + d);
-    const F = g.slice(pF >> 3, (pF >> 3) + n), st = g.slice(pst >> 3, (pst >> 3) + 6);
+    const alpha = g.slice(pa >>> 3, (pa >>> 3) + n), w = g.slice(pw >>> 3, (pw >>> 3) + d);
+    const F = g.slice(pF >>> 3, (pF >>> 3) + n), st = g.slice(pst >>> 3, (pst >>> 3) + 6);
     return buildBinary(X, y, alpha, w, F, classes, C, Cs, k, M, where,
       { iterations: st[0], rounds: st[4], gap: st[1], converged: st[3] === 1, pairSteps: st[2], visits: st[5] });
   } finally {

@@ -148,9 +148,18 @@ describe('gradCheck', () => {
     expect(r.maxRelError).toBeLessThan(1e-3);
   });
 
-  it('sees a wrong derivative: with a step as large as 1 the differences disagree', () => {
+  it('sees a wrong derivative: a backward pass with one gradient off by 1% is caught, at that parameter', () => {
     const net = new Mlp({ sizes: [2, 6, 2], activation: 'tanh', seed: 11 });
-    expect(gradCheck(net, ds.train.x, ds.train.y, 'cross_entropy', { h: 1 }).maxRelError).toBeGreaterThan(1e-2);
+    const right = net.backward.bind(net);
+    (net as any).backward = (x: any, y: any, o: any) => {
+      const r = right(x, y, o);
+      r.grads[7] *= 1.01;
+      return r;
+    };
+    const r = gradCheck(net, ds.train.x, ds.train.y, 'cross_entropy');
+    expect(r.maxRelError).toBeGreaterThan(5e-3);
+    expect(r.worst.index).toBe(7);
+    expect(r.worst.layer).toBe(0);
   });
 
   it('refuses rrelu, whose slopes are random while training', () => {
@@ -240,7 +249,8 @@ describe('the command line', () => {
       [['--activation', '{"name":"softplus","beta":0}'], /^neurone: --activation: activation "softplus" parameter beta=0/],
       [['--sampling', 'bootstrap'], /^neurone: --sampling must be epoch or random/],
     ] as const) {
-      const r = spawnSync('node', [CLI, 'train', '--data', 'moons', ...args], { encoding: 'utf8' });
+      // a file that does not exist: the option's error must come first
+      const r = spawnSync('node', [CLI, 'train', '--data', '/nonexistent/data.csv', ...args], { encoding: 'utf8' });
       expect(r.status).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(msg);
@@ -269,6 +279,8 @@ describe('inputs found by attacking the toolbox', () => {
     expect(() => net.fit(ds.train.x, ds.train.y, { onStep: () => net.dispose() })).toThrow(/Mlp.dispose: not allowed inside a fit\(\) callback/);
     expect(() => net.fit(ds.train.x, ds.train.y, { onEpoch: () => { net.backward([[0, 0]], [0]); } })).toThrow(/Mlp.backward: not allowed inside a fit/);
     expect(() => net.fit(ds.train.x, ds.train.y, { onStep: () => { net.fit(ds.train.x, ds.train.y); } })).toThrow(/Mlp.fit: not allowed inside a fit/);
+    expect(() => net.fitLineSearch(ds.train.x, ds.train.y, { onIteration: () => net.dispose() })).toThrow(/Mlp.dispose: not allowed inside/);
+    expect(() => new Mlp({ sizes: [2, 4, 2], activation: 'rrelu' }).fitLineSearch(ds.train.x, ds.train.y)).toThrow(/rrelu draws random slopes/);
     // reading the net from a callback is fine and does not change the run
     const a = new Mlp({ sizes: [2, 4, 2], activation: 'tanh', seed: 1 }), b = new Mlp({ sizes: [2, 4, 2], activation: 'tanh', seed: 1 });
     const opts = { optimizer: { name: 'sgd', momentum: 0.9 }, lr: 0.3, epochs: 3, batchSize: 16 };

@@ -2,10 +2,10 @@
 // parameters and defaults (PyTorch's names, camelCase), or one JSON object.
 import type { Command } from 'commander';
 import { catalogue, LOSSES } from '../ids.js';
-import { scheduleCatalogue } from '../schedules.js';
+import { scheduleCatalogue, DERIVED } from '../schedules.js';
 
-const DERIVED = new Set(["the run's length", 'lr*b']); // schedules.ts: defaults computed from the run
-const show = (v: unknown) => (v === null ? '(required)' : typeof v === 'string' ? (DERIVED.has(v) ? v : `'${v}'`) : JSON.stringify(v));
+const derived = new Set(Object.values(DERIVED)); // shown as words, not as a string value
+const show = (v: unknown) => (v === null ? '(required)' : typeof v === 'string' ? (derived.has(v) ? v : `'${v}'`) : JSON.stringify(v));
 
 export function registerList(program: Command): void {
   program.command('list')

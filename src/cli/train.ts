@@ -64,6 +64,15 @@ export function registerTrain(program: Command): void {
       const schedSpec = specArg(o.schedule, '--schedule');
       resolveActivation(actSpec, '--activation');
       if (o.sampling !== 'epoch' && o.sampling !== 'random') throw new Error(`--sampling must be epoch or random, got "${o.sampling}"`);
+      const extra: Record<string, unknown> = {};
+      if (o.momentum !== undefined) extra.momentum = o.momentum;
+      if (o.weightDecay !== undefined) extra.weightDecay = o.weightDecay;
+      const optimizer: { name: string } & Record<string, unknown> = typeof optSpec === 'string' ? { name: optSpec, ...extra } : { ...extra, ...optSpec };
+      // PyTorch's SGD has no default rate; the library's 1e-3 is too timid for a command line
+      if (o.lr === undefined && optimizer.name === 'sgd' && optimizer.lr === undefined) o.lr = 0.1;
+      const opt = resolveOptimizer(o.lr === undefined ? optimizer : { ...optimizer, lr: o.lr }, '--optimizer');
+      resolveSchedule(schedSpec, opt.params.lr, '--schedule', { steps: 1, epochs: 1 });
+      if (o.loss) resolveLoss(specArg(o.loss, '--loss'), '--loss');
       const ds = await dataFrom(o);
       const lossSpec = o.loss ? specArg(o.loss, '--loss') : ds.labels === 'pm1' ? 'hinge' : 'cross_entropy';
       const loss = resolveLoss(lossSpec, '--loss');
@@ -79,14 +88,6 @@ export function registerTrain(program: Command): void {
       const hidden: number[] = o.hidden.filter((h: number) => h > 0);
       if (o.backend !== 'js') await init();
       const net = new Mlp({ sizes: [ds.train.x.cols, ...hidden, outputs], activation: actSpec, seed: o.seed, backend: o.backend });
-      const extra: Record<string, unknown> = {};
-      if (o.momentum !== undefined) extra.momentum = o.momentum;
-      if (o.weightDecay !== undefined) extra.weightDecay = o.weightDecay;
-      const optimizer: { name: string } & Record<string, unknown> = typeof optSpec === 'string' ? { name: optSpec, ...extra } : { ...extra, ...optSpec };
-      // PyTorch's SGD has no default rate; the library's 1e-3 is too timid for a command line
-      if (o.lr === undefined && optimizer.name === 'sgd' && optimizer.lr === undefined) o.lr = 0.1;
-      const opt = resolveOptimizer(o.lr === undefined ? optimizer : { ...optimizer, lr: o.lr }, '--optimizer');
-      resolveSchedule(schedSpec, opt.params.lr, '--schedule', { steps: 1, epochs: 1 });
       for (const n of notes) log.log(n);
       if (!o.json) log.log(`${ds.name}: ${ds.train.x.rows} training rows${ds.test ? `, ${ds.test.x.rows} test rows` : ''}; ` +
         `net ${net.sizes.join('-')} (${net.activations[0]}), ${net.nParams} parameters, backend ${net.backend}`);
