@@ -3,7 +3,7 @@
 // runs (wasm by default, or the plain-JS twin). Each call copies its arrays
 // into a scratch block of backend memory, runs one kernel, copies the result
 // out and frees the block; an optimizer keeps its state block until disposed.
-import { getKernels, type Kernels } from './backend/index.js';
+import { getKernels, arenaRegistry as registry, type Kernels } from './backend/index.js';
 import { resolveActivation, resolveLoss, resolveOptimizer, activationKernelParams,
          type Spec } from './ids.js';
 import { isVector, firstNonFinite, type Labels, type Matrix } from './matrix.js';
@@ -261,5 +261,3 @@ export function createOptimizer(spec: Spec, size: number, options: FunctionalOpt
   return optimizer;
 }
 
-const registry = typeof FinalizationRegistry === 'undefined' ? null
-  : new FinalizationRegistry<{ k: Kernels; ptr: number }>(({ k, ptr }) => k.free(ptr));

@@ -1,6 +1,9 @@
 // The small matrix type of the API: row-major f32 data with explicit shape.
 // Element (r, c) of a Matrix is data[r*cols + c].
 
+/** The largest finite f32. */
+export const F32_MAX = 3.4028234663852886e38;
+
 /** A row-major matrix: `data[r * cols + c]`. */
 export interface Matrix {
   data: Float32Array;

@@ -10,7 +10,7 @@
 //
 // params (and grads, and each state vector) run layer by layer: W (nOut, nIn)
 // row-major as PyTorch's nn.Linear, then bias (nOut), then prelu slopes.
-import { getKernels, type Kernels } from './backend/index.js';
+import { getKernels, arenaRegistry as registry, type Kernels } from './backend/index.js';
 import { resolveActivation, resolveLoss, resolveOptimizer, activationKernelParams,
          type Resolved, type Spec, type LabelKind } from './ids.js';
 import { toMatrix, firstNonFinite, type Labels, type Matrix, type MatrixLike } from './matrix.js';
@@ -135,8 +135,6 @@ const FIT_OPTIONS = ['loss', 'optimizer', 'lr', 'schedule', 'epochs', 'batchSize
 const HE_FAMILY = new Set(['relu', 'leaky_relu', 'prelu', 'rrelu', 'relu6', 'elu', 'celu', 'selu', 'gelu', 'silu', 'mish', 'hardswish']);
 const DEFAULT_ROWS = 256;
 
-const registry = typeof FinalizationRegistry === 'undefined' ? null
-  : new FinalizationRegistry<{ k: Kernels; ptr: number }>(({ k, ptr }) => k.free(ptr));
 
 /**
  * A fully connected network, its weights in backend memory.

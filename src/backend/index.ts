@@ -61,3 +61,11 @@ export function getKernels(backend: 'wasm' | 'js' | Kernels = 'wasm', where = 'n
   }
   throw new RangeError(`${where}: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
 }
+
+/**
+ * The safety net for backend memory: an object registered here with its
+ * block frees that block when it is garbage-collected without dispose()
+ * (models, optimizers, memorisers). Internal.
+ */
+export const arenaRegistry = typeof FinalizationRegistry === 'undefined' ? null
+  : new FinalizationRegistry<{ k: Kernels; ptr: number }>(({ k, ptr }) => k.free(ptr));

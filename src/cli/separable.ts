@@ -17,7 +17,7 @@ export function registerSeparable(program: Command): void {
         timeLimit: o.timeLimit,
         onRound: (k, m) => { if (k > 1 || m < x.rows) process.stderr.write(`LP round ${k}: ${m} of ${x.rows} points in the working set\n`); },
       });
-      const names = ds.labelNames ?? (o.digits ? o.digits.map(String) : r.classes.map(String));
+      const names = ds.labelNames ?? r.classes.map(String); // loadMnist names digit subsets
       const mapping = r.mapped ? `labels mapped: ${names[0]} -> -1, ${names[1]} -> +1` : undefined;
       const out: Record<string, unknown> = { data: ds.name, rows: x.rows, features: x.cols, separable: r.separable };
       if (r.separable) Object.assign(out, { w: Array.from(r.w), b: r.b, minMargin: r.minMargin });

@@ -33,8 +33,7 @@ export function registerSvm(program: Command): void {
         return e / y.length;
       };
       const trainError = error(ds.train.x, ds.train.y), testError = ds.test ? error(ds.test.x, ds.test.y) : undefined;
-      // MNIST with --digits keeps class indices 0..k-1 for the listed digits: name them
-      const names = ds.labelNames ?? (o.digits ? o.digits.map(String) : undefined);
+      const names = ds.labelNames; // loadMnist names digit subsets
       // JSON has no Infinity (JSON.stringify would write null): the hard margin's C and the margin
       // of w = 0 are written as the string "Infinity" (Number("Infinity") reads it back)
       const num = (v: number) => (Number.isFinite(v) ? v : String(v));

@@ -6,8 +6,8 @@
 // distance >= 1, the lecture's integer-grid condition; data far from the
 // origin are first shifted by a per-feature offset (L1 distances do not
 // change) so that f32 rounding of the scaled coordinates stays small; see `Memorizer`.
-import { getKernels, type Kernels } from '../backend/index.js';
-import { toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { getKernels, arenaRegistry as registry, type Kernels } from '../backend/index.js';
+import { toMatrix, F32_MAX, type Matrix, type MatrixLike } from '../matrix.js';
 import { checkIntegerPoints, checkMemorizerData, denseMemorizer, memorizerCounts, parameterLimit, show, MAX_INTEGER_COORDINATE,
          type ConstructiveOptions, type DenseOptions } from './nets.js';
 import type { Mlp } from '../mlp.js';
@@ -24,8 +24,6 @@ export interface MemorizerOptions extends ConstructiveOptions {
 
 /** Margin on the scale that covers f32 rounding of the scaled coordinates and of an L1 sum over D terms. */
 export function scaleMargin(D: number): number { return (2 * D + 8) * 2 ** -24; }
-
-const F32_MAX = 3.4028234663852886e38;
 
 /** The smallest f32 >= v, for v > 0. */
 function f32Up(v: number): number {
@@ -62,8 +60,6 @@ function shiftScale(points: Matrix, s: number, offset: Float32Array): Float32Arr
   return out;
 }
 
-const registry = typeof FinalizationRegistry === 'undefined' ? null
-  : new FinalizationRegistry<{ k: Kernels; ptr: number }>(({ k, ptr }) => k.free(ptr));
 
 /**
  * The smallest L1 distance between two rows of x, computed in f64 from the f32

@@ -9,7 +9,7 @@
 // sums that matter (a sum of non-negative terms that reaches 1 stays >= 1).
 import { Mlp } from '../mlp.js';
 import type { Kernels } from '../backend/index.js';
-import { toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
+import { toMatrix, F32_MAX, type Matrix, type MatrixLike } from '../matrix.js';
 import { checkOptions } from '../options.js';
 
 /** Options shared by the builders. */
@@ -35,7 +35,6 @@ export interface MemorizerNetOptions extends DenseOptions {
 /** The largest coordinate magnitude of the integer construction: differences stay within 2^24. */
 export const MAX_INTEGER_COORDINATE = 2 ** 23;
 const DEFAULT_MAX_PARAMETERS = 2 ** 24;
-const F32_MAX = 3.4028234663852886e38;
 
 /** A value as an error message shows it: numbers as numbers (NaN, Infinity), strings quoted. */
 export function show(v: unknown): string {

@@ -10,6 +10,7 @@
 // Parsing by csv-parse.
 import { parse } from 'csv-parse/sync';
 import { checkOptions } from '../options.js';
+import { F32_MAX } from '../matrix.js';
 import type { Dataset } from './types.js';
 
 /** Options of {@link parseCsv} and {@link loadCsv}. */
@@ -18,7 +19,6 @@ export interface CsvOptions {
   header?: boolean | 'auto';
 }
 
-const F32_MAX = 3.4028234663852886e38;
 // a decimal number as a CSV cell holds it: 12, -0.5, .5, 3., 1e-3
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 // cells that are meant as numbers even though they are not finite ones

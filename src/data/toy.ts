@@ -3,6 +3,7 @@
 // Each generator takes a seed; the test set uses the stream after the training set.
 import { Rng } from '../rng.js';
 import { checkOptions } from '../options.js';
+import { F32_MAX } from '../matrix.js';
 import type { Dataset, LabelledSet } from './types.js';
 
 /** The lecture's four points: x1=(1,0), x2=(-1,0) labelled +1, x3=(0,1), x4=(0,-1) labelled -1.
@@ -29,7 +30,6 @@ const TOY = ['n', 'nTest', 'noise', 'seed'];
 export const MAX_TOY_POINTS = 10_000_000;
 /** The most values (points x dimension) a generated set may have: 400 MB of f32. */
 export const MAX_TOY_VALUES = 100_000_000;
-const F32_MAX = 3.4028234663852886e38;
 
 const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : String(v));
 
